@@ -1,0 +1,201 @@
+"""config.yaml: the site, its organisations, catalog categories, contacts and footer.
+
+Validated like content: every problem is located (file, line, field) and carries a
+fix. See docs/format-spec.md for the full shape.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from pathlib import Path
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field, field_validator
+
+from .problems import Problem, Problems, suggest
+from .schema import Strict, validate_doc
+from .yamlsrc import SourceError, YamlDoc, decode_text, load_yaml
+
+__all__ = ["DEFAULT_CATEGORIES", "Category", "Contact", "Footer", "Org", "SiteConfig", "load_config"]
+
+CONFIG_NAME = "config.yaml"
+
+OrgId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="组织编号：小写字母、数字和连字符")]
+
+
+class SiteSection(Strict):
+    title: str = Field(min_length=1, description="网站名称")
+    subtitle: str = Field("", description="副标题")
+    description: str = Field("", description="网站简介，用于搜索引擎和分享")
+    base_url: str = Field("/", description="网站地址，例如 https://dangwu.example.cn/qingxi/ 或 /qingxi/")
+    language: Literal["zh-CN"] = Field("zh-CN", description="网页语言")
+    timezone: str = Field("Asia/Shanghai", description="时区，不带时区的日期按此解释")
+    per_page: int = Field(20, ge=5, le=200, description="列表每页条数")
+    max_file_kb: int = Field(512, ge=1, le=65536, description="单个内容文件的大小上限（KB）")
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("", "http", "https") or (parts.scheme and not parts.netloc):
+            raise ValueError("网站地址格式不对|写成 https://域名/路径/ 或 /路径/")
+        if not parts.path.startswith("/"):
+            raise ValueError("网站路径应以“/”开头|例如 /qingxi/")
+        if parts.query or parts.fragment:
+            raise ValueError("网站地址不能带“?”或“#”|只写域名和路径")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"未知的时区“{value}”|一般写 Asia/Shanghai") from None
+        return value
+
+
+class Org(Strict):
+    id: OrgId
+    name: str = Field(min_length=1, description="组织全称")
+    short_name: str = Field("", description="简称，用于表格")
+    code: str = Field(pattern=r"^[A-Z]{2,6}$", description="索引号代码：2—6 个大写字母")
+    type: Literal["党委", "党总支", "党支部"] = Field(description="组织类型")
+    parent: str | None = Field(None, description="上级组织编号；最上级写 null")
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.name
+
+
+class Category(Strict):
+    id: OrgId
+    name: str = Field(min_length=1, description="分类名称")
+
+
+class Contact(Strict):
+    id: OrgId
+    name: str = Field(min_length=1, description="联系单位名称")
+    phone: str = Field("", description="办公电话")
+    email: str = Field("", description="电子邮箱")
+    address: str = Field("", description="地址")
+    hours: str = Field("", description="办公时间")
+
+
+class Footer(Strict):
+    host: str = Field(min_length=1, description="主办单位")
+    contact: str = Field("", description="联系方式：contacts 中的编号")
+    icp: str = Field("", description="ICP备案号")
+    police: str = Field("", description="公安备案号")
+    site_code: str = Field("", description="网站标识码")
+
+
+DEFAULT_CATEGORIES = [
+    Category(id="resolutions", name="决议决定及执行情况"),
+    Category(id="ideology", name="思想建设"),
+    Category(id="organization", name="组织管理"),
+    Category(id="leadership", name="领导班子建设"),
+    Category(id="cadres", name="干部选拔任用和管理"),
+    Category(id="service", name="联系服务党员群众"),
+    Category(id="conduct", name="党风廉政建设"),
+    Category(id="other", name="其他"),
+]
+
+
+class SiteConfig(Strict):
+    site: SiteSection
+    orgs: list[Org] = Field(min_length=1, description="组织机构")
+    categories: list[Category] = Field(default_factory=lambda: list(DEFAULT_CATEGORIES))
+    contacts: list[Contact] = Field(default_factory=list, description="官方联系方式")
+    footer: Footer
+
+    def org(self, org_id: str) -> Org:
+        return next(o for o in self.orgs if o.id == org_id)
+
+    @property
+    def org_ids(self) -> list[str]:
+        return [o.id for o in self.orgs]
+
+    @property
+    def category_names(self) -> dict[str, str]:
+        return {c.id: c.name for c in self.categories}
+
+    @property
+    def contact_map(self) -> dict[str, Contact]:
+        return {c.id: c for c in self.contacts}
+
+    @property
+    def path_prefix(self) -> str:
+        return urlsplit(self.site.base_url).path
+
+    @property
+    def absolute_base(self) -> str:
+        """The base URL with host, or '' when config gives only a path."""
+        parts = urlsplit(self.site.base_url)
+        return self.site.base_url if parts.netloc else ""
+
+
+def load_config(root: Path, problems: Problems) -> SiteConfig | None:
+    """Read and check config.yaml; add problems and return None when it is unusable."""
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        problems.add(CONFIG_NAME, 0, "", "找不到 config.yaml", "请在网站根目录创建 config.yaml", code="no-config")
+        return None
+    try:
+        doc = load_yaml(decode_text(path.read_bytes()).text)
+    except SourceError as exc:
+        problems.add(CONFIG_NAME, exc.line, exc.field, exc.message, exc.hint, code=exc.code)
+        return None
+    config, found = validate_doc(SiteConfig, doc, CONFIG_NAME)
+    problems.extend(found)
+    if config is None:
+        return None
+    cross = list(_cross_check(config, doc))
+    problems.extend(cross)
+    return None if cross else config
+
+
+def _cross_check(config: SiteConfig, doc: YamlDoc) -> list[Problem]:
+    out: list[Problem] = []
+
+    def add(field: str, message: str, hint: str, code: str) -> None:
+        out.append(Problem(CONFIG_NAME, doc.line_of(field), field, message, hint, "error", code))
+
+    for name, items in (("orgs", config.orgs), ("categories", config.categories), ("contacts", config.contacts)):
+        seen: dict[str, int] = {}
+        for i, item in enumerate(items):
+            if item.id in seen:
+                add(f"{name}[{i}].id", f"编号“{item.id}”重复（第 {seen[item.id] + 1} 项已用）", "每个编号只能用一次", "duplicate-id")
+            seen.setdefault(item.id, i)
+    codes: dict[str, str] = {}
+    ids = config.org_ids
+    roots = []
+    for i, org in enumerate(config.orgs):
+        if org.code in codes:
+            add(f"orgs[{i}].code", f"索引号代码“{org.code}”与“{codes[org.code]}”重复", "每个组织用不同的代码", "duplicate-code")
+        codes.setdefault(org.code, org.id)
+        if org.parent is None:
+            roots.append(org.id)
+        elif org.parent not in ids:
+            add(f"orgs[{i}].parent", f"未知的上级组织“{org.parent}”", suggest(org.parent, ids), "unknown-org")
+        elif _has_cycle(config, org.id):
+            add(f"orgs[{i}].parent", "上级组织形成了循环", "请检查 parent 字段", "org-cycle")
+    if len(roots) != 1:
+        add("orgs", f"应有且只有一个最上级组织（parent: null），现有 {len(roots)} 个", "只给镇党委写 parent: null", "org-root")
+    contact_ids = [c.id for c in config.contacts]
+    if config.footer.contact and config.footer.contact not in contact_ids:
+        add("footer.contact", f"未知的联系方式“{config.footer.contact}”", suggest(config.footer.contact, contact_ids), "unknown-contact")
+    return out
+
+
+def _has_cycle(config: SiteConfig, start: str) -> bool:
+    parents = {o.id: o.parent for o in config.orgs}
+    seen = {start}
+    current = parents.get(start)
+    while current is not None:
+        if current in seen:
+            return True
+        seen.add(current)
+        current = parents.get(current)
+    return False

@@ -1,0 +1,129 @@
+"""Stage 1, load: read config.yaml and every file under content/ into Sources.
+
+Content layout: ``content/<kind folder>/NAME.md`` (front matter + Markdown),
+``NAME.yaml`` (a whole record, Markdown in ``body``) or ``NAME/index.md`` (a folder
+record whose other files are attachments). Reading problems (encoding, YAML,
+size, links leaving the folder, names that clash on case-insensitive disks) are
+collected, never raised.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .config import load_config
+from .kinds import KINDS, kind_for_folder
+from .problems import Problems
+from .site import BuildOptions, Site, Source
+from .yamlsrc import SourceError, decode_text, load_yaml, split_front_matter
+
+__all__ = ["load_site"]
+
+CONTENT = "content"
+RECORD_SUFFIXES = (".md", ".yaml", ".yml")
+
+
+def load_site(options: BuildOptions) -> Site:
+    """Read the config and all content files; problems go to ``site.problems``."""
+    site = Site(options=options, problems=Problems(strict=options.strict))
+    site.config = load_config(options.root, site.problems)
+    if site.config is None:
+        return site
+    content = options.root / CONTENT
+    if not content.is_dir():
+        site.problems.add(CONTENT, 0, "", "找不到 content 文件夹", "请创建 content/notices 等文件夹", code="no-content")
+        return site
+    limit = site.config.site.max_file_kb * 1024
+    for path, kind, folder in _record_files(options.root, content, site.problems):
+        source = _read_source(options.root, path, kind, folder, limit, site.problems)
+        if source is not None:
+            site.sources.append(source)
+    return site
+
+
+def _rel(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def _record_files(root: Path, content: Path, problems: Problems) -> list[tuple[Path, str, bool]]:
+    """(path, kind, is_folder_record) for every record file, sorted by path."""
+    found: list[tuple[Path, str, bool]] = []
+    lowered: dict[str, str] = {}
+    for dirpath, dirnames, filenames in os.walk(content):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
+        here = Path(dirpath)
+        for name in sorted(dirnames) + sorted(filenames):
+            if name.startswith((".", "_")):
+                continue
+            full = here / name
+            rel = _rel(root, full)
+            if rel.lower() in lowered and lowered[rel.lower()] != rel:
+                problems.add(rel, 0, "", f"文件名与“{lowered[rel.lower()]}”只差大小写", "在不区分大小写的服务器上会冲突，请改名", code="case-clash")
+            lowered.setdefault(rel.lower(), rel)
+            if full.is_symlink():
+                target = os.path.realpath(full)
+                if not target.startswith(str(content.resolve()) + os.sep):
+                    problems.add(rel, 0, "", "符号链接指向 content 文件夹以外", "请把文件复制进来，不要用链接", code="symlink")
+                    if name in dirnames:
+                        dirnames.remove(name)
+                    continue
+        parts = here.relative_to(content).parts
+        if not parts:
+            for name in sorted(filenames):
+                if not name.startswith((".", "_")):
+                    problems.add(f"{CONTENT}/{name}", 0, "", "content 根目录下的文件不会被发布", f"请放到 {'、'.join(k.FOLDER for k in KINDS.values())} 文件夹中", code="stray-file", severity="warning")
+            unknown = [d for d in dirnames if kind_for_folder(d) is None]
+            for d in unknown:
+                problems.add(f"{CONTENT}/{d}", 0, "", f"未知的内容文件夹“{d}”", f"可用：{'、'.join(k.FOLDER for k in KINDS.values())}", code="unknown-folder")
+                dirnames.remove(d)
+            continue
+        kind = kind_for_folder(parts[0])
+        assert kind is not None
+        if len(parts) == 1:
+            for name in sorted(filenames):
+                full = here / name
+                if name.startswith((".", "_")) or (full.is_symlink() and not _inside(full, content)):
+                    continue
+                if name.endswith(RECORD_SUFFIXES):
+                    found.append((full, kind, False))
+                else:
+                    problems.add(_rel(root, full), 0, "", "不是 .md 或 .yaml 文件", "附件请放进记录自己的文件夹（NAME/index.md 旁边）", code="stray-file", severity="warning")
+        elif len(parts) == 2:
+            index = here / "index.md"
+            if index.is_file():
+                found.append((index, kind, True))
+            else:
+                problems.add(_rel(root, here), 0, "", "文件夹记录缺少 index.md", "在文件夹中创建 index.md", code="no-index")
+            dirnames[:] = []
+    return found
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return os.path.realpath(path).startswith(str(folder.resolve()) + os.sep)
+
+
+def _read_source(root: Path, path: Path, kind: str, folder: bool, limit: int, problems: Problems) -> Source | None:
+    rel = _rel(root, path)
+    size = path.stat().st_size
+    if size > limit:
+        problems.add(rel, 0, "", f"文件过大（{size // 1024} KB，上限 {limit // 1024} KB）", "请精简内容，或把大文件作为附件；上限可在 config.yaml 的 site.max_file_kb 调整", code="too-large")
+        return None
+    try:
+        text = decode_text(path.read_bytes()).text
+        if path.suffix == ".md":
+            yaml_text, body, body_line = split_front_matter(text)
+            doc = load_yaml(yaml_text, first_line=2)
+        else:
+            doc = load_yaml(text)
+            body_value = doc.data.pop("body", "")
+            body_line = doc.lines.get("body", 1) + 1
+            if body_value is None:
+                body_value = ""
+            if not isinstance(body_value, str):
+                raise SourceError(body_line - 1, "body 应为 Markdown 文字", "写成“body: |”，下一行起缩进书写正文", "type", "body")
+            body = body_value
+    except SourceError as exc:
+        problems.add(rel, exc.line, exc.field, exc.message, exc.hint, code=exc.code)
+        return None
+    return Source(rel, kind, doc, body, body_line, folder)

@@ -1,0 +1,1 @@
+"""Machine-readable outputs: Atom feeds, sitemap and robots.txt, open-data exports."""

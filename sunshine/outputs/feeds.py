@@ -1,0 +1,51 @@
+"""Atom feeds (RFC 4287) of published records, newest first."""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape, quoteattr
+
+from ..site import Site
+from ..views import RecordView
+
+__all__ = ["atom"]
+
+FEED_SIZE = 50
+
+
+def _id(site: Site, path: str) -> str:
+    base = site.cfg.absolute_base
+    return base + path if base else f"urn:sunshine:{site.cfg.orgs[0].code.lower()}:{path or 'home'}"
+
+
+def atom(site: Site, views: list[RecordView], path: str, title: str) -> str:
+    """An Atom feed at ``path`` (e.g. ``feed.xml``) of ``views``."""
+    cfg = site.cfg
+    entries = sorted(views, key=lambda v: (v.date, v.index_no), reverse=True)[:FEED_SIZE]
+    prefix = cfg.absolute_base or cfg.path_prefix
+    updated = entries[0].date.isoformat() if entries else site.options.now.astimezone(site.tz).isoformat()
+    feed_path = path + "feed.xml"
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">',
+        f"  <title>{escape(title)}</title>",
+        f"  <id>{escape(_id(site, feed_path))}</id>",
+        f"  <updated>{updated}</updated>",
+        f"  <link rel=\"self\" href={quoteattr(prefix + feed_path)}/>",
+        f"  <link rel=\"alternate\" type=\"text/html\" href={quoteattr(prefix + path)}/>",
+        f"  <author><name>{escape(cfg.footer.host)}</name></author>",
+    ]
+    for v in entries:
+        lines += [
+            "  <entry>",
+            f"    <title>{escape(v.title)}</title>",
+            f"    <id>{escape(_id(site, v.path))}</id>",
+            f"    <link rel=\"alternate\" type=\"text/html\" href={quoteattr(prefix + v.path)}/>",
+            f"    <published>{v.date.isoformat()}</published>",
+            f"    <updated>{v.date.isoformat()}</updated>",
+            f"    <author><name>{escape(v.org_name)}</name></author>",
+            f"    <category term={quoteattr(v.kind)} label={quoteattr(v.kind_label)}/>",
+            f"    <summary>{escape(v.description)}</summary>",
+            "  </entry>",
+        ]
+    lines.append("</feed>")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,71 @@
+"""The build, top to bottom: load, validate, enrich, guard, route, render, write."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from .enrich import enrich_site
+from .guard import guard_site
+from .load import load_site
+from .problems import BuildFailed
+from .render import render_site
+from .route import route_site
+from .site import BuildOptions, Site
+from .validate import validate_site
+from .write import write_site
+
+__all__ = ["build", "build_in_memory", "check"]
+
+log = logging.getLogger("sunshine")
+T = TypeVar("T")
+
+
+def _timed(name: str, step: Callable[[], T]) -> T:
+    started = time.perf_counter()
+    result = step()
+    log.debug("%s: %.3f s", name, time.perf_counter() - started)
+    return result
+
+
+def _stop_on_errors(site: Site) -> None:
+    if site.problems.errors:
+        raise BuildFailed(site.problems)
+
+
+def prepare(options: BuildOptions) -> Site:
+    """Load, validate, enrich, guard and route; raise BuildFailed on any error."""
+    site = _timed("load", lambda: load_site(options))
+    _stop_on_errors(site)
+    _timed("validate", lambda: validate_site(site))
+    _stop_on_errors(site)
+    _timed("enrich", lambda: enrich_site(site))
+    _timed("guard", lambda: guard_site(site))
+    _stop_on_errors(site)
+    _timed("route", lambda: route_site(site))
+    _stop_on_errors(site)
+    return site
+
+
+def build_in_memory(options: BuildOptions) -> tuple[Site, dict[str, bytes]]:
+    """Everything but the disk: the site and ``{output path: bytes}``."""
+    site = prepare(options)
+    files = _timed("render", lambda: render_site(site))
+    _stop_on_errors(site)
+    return site, files
+
+
+def build(options: BuildOptions) -> tuple[Site, Path]:
+    """Build the edition into its output folder, atomically."""
+    site, files = build_in_memory(options)
+    out = _timed("write", lambda: write_site(site, files))
+    return site, out
+
+
+def check(options: BuildOptions) -> Site:
+    """Validate, guard and render (so links are checked) without writing."""
+    site, _ = build_in_memory(options)
+    return site

@@ -1,0 +1,177 @@
+"""Stage 6, render: Markdown to safe HTML, then every page and output file, in memory.
+
+Returns ``{output path: bytes}``; only :mod:`sunshine.write` touches the disk.
+One Jinja environment (autoescape, StrictUndefined) serves the whole build;
+templates in the site's ``templates/`` override the default theme's.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import jinja2
+
+from . import listings
+from .markdown import LinkTarget, Rendered, render_markdown
+from .outputs import data, feeds, sitemap
+from .route import output_path
+from .site import Site
+from .views import LinkView, RecordView, cn_date, money, record_view
+
+__all__ = ["THEME_DIR", "Output", "make_environment", "render_site"]
+
+THEME_DIR = Path(__file__).resolve().parent.parent
+
+
+class Output:
+    """The files of one build, refusing a second write to one path."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+
+    def add(self, path: str, content: bytes | str) -> None:
+        if path in self.files:
+            raise RuntimeError(f"two outputs for {path}")
+        self.files[path] = content.encode("utf-8") if isinstance(content, str) else content
+
+
+def make_environment(site: Site) -> jinja2.Environment:
+    """The one Jinja environment of a build."""
+    dirs = [str(site.options.root / "templates"), str(THEME_DIR / "templates")]
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(dirs),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    tz = site.tz
+    env.filters["cn_date"] = lambda value: cn_date(value, tz)
+    env.filters["money"] = money
+    return env
+
+
+def render_site(site: Site) -> dict[str, bytes]:
+    """Render every output of the edition; problems in bodies go to ``site.problems``."""
+    bodies = _render_bodies(site)
+    views = _record_views(site, bodies)
+    env = make_environment(site)
+    out = Output()
+    ctx = _common_context(site, views)
+
+    def page(template: str, path: str, **extra: Any) -> None:
+        context = {**ctx, "path": path, **extra}
+        out.add(output_path(path), env.get_template(template).render(context))
+
+    for view in views.values():
+        _render_record(site, view, page, out)
+    for spec in listings.pages(site, list(views.values())):
+        page(spec.template, spec.path, **spec.context)
+    for record in site.published_records():
+        for alias in record.fields.aliases:
+            path = alias.strip("/") + "/"
+            page("redirect.html", path, target=views[record.key], noindex=True)
+    page("404.html", "404.html", noindex=True)
+    _copy_static(site, out)
+    public = [v for v in views.values() if v.status != "gone"]
+    out.add("feed.xml", feeds.atom(site, public, "", site.cfg.site.title))
+    out.add("sitemap.xml", sitemap.sitemap(site, sorted(out.files)))
+    out.add("robots.txt", sitemap.robots(site))
+    for path, content in data.exports(site, public).items():
+        out.add(path, content)
+    return out.files
+
+
+def _resolver(site: Site) -> Any:
+    published = set(site.published)
+
+    def resolve(target: str) -> LinkTarget:
+        for key in (target, posixpath.join(target, "index.md")):
+            record = site.records.get(key)
+            if record is not None:
+                if key not in published:
+                    return key, None
+                return key, site.cfg.path_prefix + record.url
+        return None, None
+
+    return resolve
+
+
+def _render_bodies(site: Site) -> dict[str, Rendered]:
+    resolve = _resolver(site)
+    bodies: dict[str, Rendered] = {}
+    for record in site.published_records():
+        if record.status == "gone":
+            bodies[record.key] = Rendered("")
+            continue
+        rendered = render_markdown(record.body, str(PurePosixPath(record.key).parent), resolve, record.body_line)
+        for line, message, hint, code in rendered.problems:
+            site.problems.add(record.key, line, "正文", message, hint, code=code)
+        bodies[record.key] = rendered
+    return bodies
+
+
+def _record_views(site: Site, bodies: dict[str, Rendered]) -> dict[str, RecordView]:
+    prefix = site.cfg.path_prefix
+    records = site.published_records()
+    links = {r.index_no: LinkView(r.title, prefix + r.url, r.index_no) for r in records}
+    corrected_by: dict[str, list[LinkView]] = {}
+    for r in records:
+        if r.fields.corrects:
+            corrected_by.setdefault(r.fields.corrects, []).append(links[r.index_no])
+    return {
+        r.key: record_view(
+            r, site, bodies[r.key].html, tuple(bodies[r.key].toc), links, tuple(corrected_by.get(r.index_no, []))
+        )
+        for r in records
+    }
+
+
+def _render_record(site: Site, view: RecordView, page: Any, out: Output) -> None:
+    from .kinds import KINDS
+
+    template = "gone.html" if view.status == "gone" else KINDS[view.kind].TEMPLATE
+    page(template, view.path, record=view, noindex=view.status == "gone")
+    if view.status == "gone":
+        return
+    for attachment in view.attachments:
+        out.add(view.path + attachment.file, (site.options.root / attachment.source).read_bytes())
+
+
+def _copy_static(site: Site, out: Output) -> None:
+    seen: set[str] = set()
+    for base in (site.options.root / "static", THEME_DIR / "static"):
+        if not base.is_dir():
+            continue
+        for path in sorted(base.rglob("*")):
+            if path.is_file() and not path.name.startswith("."):
+                rel = "static/" + path.relative_to(base).as_posix()
+                if rel not in seen:
+                    seen.add(rel)
+                    out.add(rel, path.read_bytes())
+
+
+def _common_context(site: Site, views: dict[str, RecordView]) -> dict[str, Any]:
+    cfg = site.cfg
+    prefix = cfg.path_prefix
+    nav_pages = sorted(
+        (v for v in views.values() if v.kind == "page" and v.fields.nav is not None and v.status == "active"),
+        key=lambda v: (v.fields.nav, v.title),
+    )
+    contact = cfg.contact_map.get(cfg.footer.contact) if cfg.footer.contact else None
+    return {
+        "site": cfg.site,
+        "footer": cfg.footer,
+        "footer_contact": contact,
+        "prefix": prefix,
+        "absolute_base": cfg.absolute_base,
+        "edition": site.options.edition,
+        "build_time": site.options.now.astimezone(site.tz),
+        "nav_pages": nav_pages,
+        "org_names": {o.id: o.label for o in cfg.orgs},
+        "contacts": cfg.contact_map,
+        "noindex": site.options.edition == "internal",
+    }

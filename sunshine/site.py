@@ -1,0 +1,136 @@
+"""The model passed along the pipeline: options, sources, records and the site.
+
+Each stage fills named fields that later stages only read::
+
+    load      -> site.config, site.sources
+    validate  -> site.records (keyed by source path), site.by_index
+    enrich    -> record.derived
+    guard     -> site.published (record keys in this edition)
+    route     -> record.url, site.routes
+    render    -> {output path: bytes}
+    write     -> the output folder
+
+Records are plain data (dataclasses and pydantic models) so they can cross
+process boundaries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from .config import SiteConfig
+from .problems import Problems
+from .yamlsrc import YamlDoc
+
+__all__ = ["Attachment", "BuildOptions", "Record", "Site", "Source"]
+
+Edition = Literal["public", "internal"]
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    root: Path
+    now: dt.datetime
+    edition: Edition = "public"
+    strict: bool = False
+    out_dir: Path | None = None
+
+    @property
+    def output(self) -> Path:
+        if self.out_dir is not None:
+            return self.out_dir
+        return self.root / ("site" if self.edition == "public" else "site-internal")
+
+
+@dataclass
+class Source:
+    """One content file as read: its kind, YAML (with lines) and Markdown body."""
+
+    path: str
+    kind: str
+    doc: YamlDoc
+    body: str
+    body_line: int
+    folder: bool = False
+
+
+@dataclass(frozen=True)
+class Attachment:
+    file: str
+    title: str
+    size: int
+    sha256: str
+    source: str
+
+
+@dataclass
+class Record:
+    """A validated record. ``fields`` is the kind's schema instance."""
+
+    key: str
+    kind: str
+    fields: Any
+    body: str
+    body_line: int
+    lines: dict[str, int]
+    slug: str
+    date: dt.datetime
+    publish_at: dt.datetime
+    index_no: str
+    provisional_index: bool = False
+    attachments: list[Attachment] = field(default_factory=list)
+    derived: Any = None
+    url: str = ""
+
+    def line_of(self, path: str) -> int:
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            cut = max(path.rfind("."), path.rfind("["))
+            path = path[:cut] if cut > 0 else ""
+        return 1
+
+    @property
+    def title(self) -> str:
+        return str(self.fields.title)
+
+    @property
+    def org(self) -> str:
+        return str(self.fields.org)
+
+    @property
+    def scope(self) -> str:
+        return str(self.fields.scope)
+
+    @property
+    def status(self) -> str:
+        return str(self.fields.status)
+
+
+@dataclass
+class Site:
+    options: BuildOptions
+    problems: Problems
+    config: SiteConfig | None = None
+    sources: list[Source] = field(default_factory=list)
+    records: dict[str, Record] = field(default_factory=dict)
+    by_index: dict[str, str] = field(default_factory=dict)
+    published: list[str] = field(default_factory=list)
+    routes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def cfg(self) -> SiteConfig:
+        assert self.config is not None
+        return self.config
+
+    @property
+    def tz(self) -> dt.tzinfo:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(self.cfg.site.timezone)
+
+    def published_records(self) -> list[Record]:
+        return [self.records[k] for k in self.published]

@@ -1,0 +1,60 @@
+"""Working days on the official mainland calendar.
+
+Weekends are off, public holidays are off and adjusted working weekends (调休)
+are on. The calendar comes from the ``chinesecalendar`` package; a year it does
+not know raises :class:`UnknownYear` instead of guessing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import chinese_calendar
+
+__all__ = ["UnknownYear", "add_working_days", "count_working_days", "official_is_workday"]
+
+IsWorkday = Callable[[dt.date], bool]
+
+
+class UnknownYear(Exception):
+    """The holiday calendar does not cover this year."""
+
+    def __init__(self, year: int):
+        super().__init__(year)
+        self.year = year
+
+
+def official_is_workday(day: dt.date) -> bool:
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:
+        raise UnknownYear(day.year) from None
+
+
+def add_working_days(start: dt.date, n: int, is_workday: IsWorkday = official_is_workday) -> dt.date:
+    """The date of the ``n``-th working day counted from ``start`` (inclusive).
+
+    >>> add_working_days(dt.date(2020, 6, 1), 5, lambda d: d.weekday() < 5)
+    datetime.date(2020, 6, 5)
+    """
+    if n < 1:
+        raise ValueError("n must be at least 1")
+    day = start
+    counted = 0
+    while True:
+        if is_workday(day):
+            counted += 1
+            if counted == n:
+                return day
+        day += dt.timedelta(days=1)
+
+
+def count_working_days(start: dt.date, end: dt.date, is_workday: IsWorkday = official_is_workday) -> int:
+    """How many working days lie between ``start`` and ``end``, both included."""
+    count = 0
+    day = start
+    while day <= end:
+        count += is_workday(day)
+        day += dt.timedelta(days=1)
+    return count

@@ -1,0 +1,105 @@
+"""Stage 7, write: put the rendered files on disk, all or nothing.
+
+Files go into a temporary folder beside the output folder; only when every file
+is written is the old output moved aside and the new one renamed into place. A
+build that fails or is killed leaves the previous output untouched; leftovers of
+a killed build are removed by the next run. The output folder may never be the
+site root, content/, templates/, static/ or a parent of them.
+
+Also writes ``manifest.json`` and ``SHA256SUMS``: the SHA-256 of every file and
+each published record's index number.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+from .problems import BuildFailed, Problems
+from .site import Site
+
+__all__ = ["check_output_dir", "manifest", "write_site"]
+
+_TMP = ".{name}.tmp-"
+_OLD = ".{name}.old-"
+
+
+def check_output_dir(root: Path, out: Path) -> str | None:
+    """Why ``out`` may not be used as the output folder, or None."""
+    root = root.resolve()
+    out = out.resolve()
+    protected = [root, *(root / d for d in ("content", "templates", "static", "sunshine", "tests", ".git"))]
+    for folder in protected:
+        if out == folder or out in folder.parents:
+            return f"输出文件夹 {out} 会覆盖网站源文件（{folder.name or folder}）"
+    return None
+
+
+def manifest(site: Site, files: dict[str, bytes]) -> dict[str, bytes]:
+    """manifest.json and SHA256SUMS for ``files``."""
+    sums = {path: hashlib.sha256(content).hexdigest() for path, content in sorted(files.items())}
+    records = [
+        {"index_no": r.index_no, "url": r.url, "title": r.title, "kind": r.kind, "status": r.status}
+        for r in sorted(site.published_records(), key=lambda r: r.index_no)
+    ]
+    doc = {
+        "site": site.cfg.site.title,
+        "edition": site.options.edition,
+        "built_at": site.options.now.astimezone(site.tz).isoformat(),
+        "files": sums,
+        "records": records,
+    }
+    text = json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    lines = "".join(f"{digest}  {path}\n" for path, digest in sums.items())
+    return {"manifest.json": text.encode("utf-8"), "SHA256SUMS": lines.encode("utf-8")}
+
+
+def write_site(site: Site, files: dict[str, bytes]) -> Path:
+    """Write ``files`` (plus manifest) into the output folder atomically; return it."""
+    out = site.options.output.resolve()
+    reason = check_output_dir(site.options.root, out)
+    if reason:
+        problems = Problems()
+        problems.add(str(out), 0, "", reason, "请用 --out 指定其他文件夹，例如 site/", code="bad-output")
+        raise BuildFailed(problems)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(out)
+    tmp = out.parent / (_TMP.format(name=out.name) + str(os.getpid()))
+    all_files = {**files, **manifest(site, files)}
+    try:
+        for rel, content in sorted(all_files.items()):
+            target = tmp / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        _swap(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
+
+
+def _swap(tmp: Path, out: Path) -> None:
+    if not out.exists():
+        tmp.rename(out)
+        return
+    old = out.parent / (_OLD.format(name=out.name) + str(os.getpid()))
+    out.rename(old)
+    try:
+        tmp.rename(out)
+    except BaseException:
+        old.rename(out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _remove_leftovers(out: Path) -> None:
+    olds = sorted(out.parent.glob(_OLD.format(name=out.name) + "*"))
+    if not out.exists() and olds:  # killed between the two renames: restore the old site
+        olds.pop().rename(out)
+    for prefix in (_TMP.format(name=out.name), _OLD.format(name=out.name)):
+        for leftover in out.parent.glob(prefix + "*"):
+            if leftover.is_dir():
+                shutil.rmtree(leftover, ignore_errors=True)
