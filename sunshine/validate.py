@@ -70,7 +70,7 @@ def slugify(name: str) -> str:
     >>> slugify("2020年 党费公示")
     '2020-nian-dang-fei-gong-shi'
     """
-    words = lazy_pinyin(name, errors=lambda chars: list(chars))
+    words = lazy_pinyin(name, errors=lambda chars: chars)
     text = "-".join(w for w in words if w)
     text = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     return text or "record"
