@@ -162,12 +162,17 @@ def _cross_check(config: SiteConfig, doc: YamlDoc) -> list[Problem]:
     def add(field: str, message: str, hint: str, code: str) -> None:
         out.append(Problem(CONFIG_NAME, doc.line_of(field), field, message, hint, "error", code))
 
-    for name, items in (("orgs", config.orgs), ("categories", config.categories), ("contacts", config.contacts)):
+    id_lists = {
+        "orgs": [o.id for o in config.orgs],
+        "categories": [c.id for c in config.categories],
+        "contacts": [c.id for c in config.contacts],
+    }
+    for name, item_ids in id_lists.items():
         seen: dict[str, int] = {}
-        for i, item in enumerate(items):
-            if item.id in seen:
-                add(f"{name}[{i}].id", f"编号“{item.id}”重复（第 {seen[item.id] + 1} 项已用）", "每个编号只能用一次", "duplicate-id")
-            seen.setdefault(item.id, i)
+        for i, item_id in enumerate(item_ids):
+            if item_id in seen:
+                add(f"{name}[{i}].id", f"编号“{item_id}”重复（第 {seen[item_id] + 1} 项已用）", "每个编号只能用一次", "duplicate-id")
+            seen.setdefault(item_id, i)
     codes: dict[str, str] = {}
     ids = config.org_ids
     roots = []

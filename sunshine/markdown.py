@@ -99,7 +99,7 @@ class _LinkRewriter(Treeprocessor):
 
 
 class _SunshineExtension(Extension):
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Python-Markdown API
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.treeprocessors.register(_LinkRewriter(md), "sunshine-links", 1)
 
 

@@ -33,12 +33,12 @@ class Kind(Protocol):
     def enrich(self, record: Record, site: Site) -> Any: ...
 
 
-KINDS: dict[str, Kind] = {m.NAME: m for m in (plan, rating, notice, page)}  # type: ignore[misc]
+KINDS: dict[str, Kind] = {m.NAME: m for m in (plan, rating, notice, page)}
 
 
 def kind_for_folder(folder: str) -> str | None:
     """The kind stored in content/<folder>/, or None."""
     for name, kind in KINDS.items():
-        if kind.FOLDER == folder:
+        if folder == kind.FOLDER:
             return name
     return None

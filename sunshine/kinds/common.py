@@ -12,10 +12,10 @@ from ..schema import Strict
 from ..site import Record, Site
 
 __all__ = [
+    "INDEX_PATTERN",
     "Approval",
     "AttachmentRef",
     "CommonFields",
-    "INDEX_PATTERN",
     "check_common",
     "to_aware",
 ]
