@@ -18,7 +18,7 @@ from .markdown import LinkTarget, Rendered, render_markdown
 from .outputs import data, feeds, sitemap
 from .route import output_path
 from .site import Site
-from .views import LinkView, RecordView, cn_date, money, record_view
+from .views import LinkView, RecordView, cn_date, cn_range, money, record_view
 
 __all__ = ["THEME_DIR", "Output", "make_environment", "render_site"]
 
@@ -51,6 +51,7 @@ def make_environment(site: Site) -> jinja2.Environment:
     tz = site.tz
     env.filters["cn_date"] = lambda value: cn_date(value, tz)
     env.filters["money"] = money
+    env.filters["cn_range"] = cn_range
     return env
 
 

@@ -17,7 +17,7 @@ from .kinds import KINDS
 from .kinds.common import SCOPE_LABELS
 from .site import Attachment, Record, Site
 
-__all__ = ["RecordView", "cn_date", "excerpt", "money", "record_view"]
+__all__ = ["RecordView", "cn_date", "cn_range", "excerpt", "money", "record_view"]
 
 
 def cn_date(value: dt.date | dt.datetime | None, tz: dt.tzinfo | None = None) -> str:
@@ -27,6 +27,12 @@ def cn_date(value: dt.date | dt.datetime | None, tz: dt.tzinfo | None = None) ->
     if isinstance(value, dt.datetime) and tz is not None:
         value = value.astimezone(tz)
     return f"{value.year}年{value.month}月{value.day}日"
+
+
+def cn_range(start: dt.date, end: dt.date) -> str:
+    """2020年6月1日至6月5日; the year is repeated only when it changes."""
+    tail = f"{end.month}月{end.day}日" if end.year == start.year else cn_date(end)
+    return f"{cn_date(start)}至{tail}"
 
 
 def money(value: Decimal | float | int) -> str:

@@ -174,4 +174,9 @@ def enrich(record: Record, site: Site) -> Derived:
         c: round_half_up(sum((r.scores[c] for r in rows), Decimal(0)) / n, f.rounding) for c in ids
     }
     full = sum((Decimal(str(c.max)) for c in f.criteria), Decimal(0))
-    return Derived(rows, full.normalize(), averages, period_label(f.period))
+    return Derived(rows, _plain(full), averages, period_label(f.period))
+
+
+def _plain(value: Decimal) -> Decimal:
+    """100.0 -> 100 and 99.50 -> 99.5, never 1E+2."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
