@@ -65,6 +65,7 @@ def render_site(site: Site) -> dict[str, bytes]:
 
     def page(template: str, path: str, **extra: Any) -> None:
         context = {**ctx, "path": path, **extra}
+        context["noindex"] = ctx["noindex"] or extra.get("noindex", False)
         out.add(output_path(path), env.get_template(template).render(context))
 
     for view in views.values():
