@@ -36,7 +36,17 @@ def exports(site: Site, views: list[RecordView]) -> dict[str, bytes]:
     for row in rows:
         writer.writerow([row[key] for key, _ in COLUMNS])
     catalog_json = json.dumps({"records": rows}, ensure_ascii=False, indent=1, sort_keys=True)
-    return {
+    files = {
         "data/catalog.json": (catalog_json + "\n").encode("utf-8"),
         "data/catalog.csv": b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"),
     }
+    for v, row in zip(sorted(views, key=lambda v: v.index_no), rows, strict=True):
+        files[f"data/records/{v.index_no}.json"] = _record_json(v, row)
+    return files
+
+
+def _record_json(v: RecordView, row: dict[str, Any]) -> bytes:
+    """One record: the catalog columns plus its kind's own fields (people, scores, tasks …)."""
+    fields = v.fields.model_dump(mode="json", exclude={"approval", "allow_personal", "aliases", "slug"})
+    doc = {**row, "scope": v.scope, "fields": fields}
+    return (json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")

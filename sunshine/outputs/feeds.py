@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
+from ..kinds import KINDS
 from ..site import Site
 from ..views import RecordView
 
-__all__ = ["atom"]
+__all__ = ["all_feeds", "atom"]
 
 FEED_SIZE = 50
 
@@ -49,3 +50,17 @@ def atom(site: Site, views: list[RecordView], path: str, title: str) -> str:
         ]
     lines.append("</feed>")
     return "\n".join(lines) + "\n"
+
+
+def all_feeds(site: Site, views: list[RecordView]) -> dict[str, str]:
+    """The site feed, one per kind and one per organisation."""
+    title = site.cfg.site.title
+    out = {"feed.xml": atom(site, views, "", title)}
+    for kind in KINDS.values():
+        if kind.NAME != "page":
+            of_kind = [v for v in views if v.kind == kind.NAME]
+            out[f"{kind.FOLDER}/feed.xml"] = atom(site, of_kind, f"{kind.FOLDER}/", f"{kind.LABEL} - {title}")
+    for org in site.cfg.orgs:
+        of_org = [v for v in views if v.org_id == org.id and v.kind != "page"]
+        out[f"orgs/{org.id}/feed.xml"] = atom(site, of_org, f"orgs/{org.id}/", f"{org.name} - {title}")
+    return out
