@@ -79,8 +79,8 @@ def render_site(site: Site) -> dict[str, bytes]:
     page("404.html", "404.html", noindex=True)
     _copy_static(site, out)
     public = [v for v in views.values() if v.status != "gone"]
-    for path, content in feeds.all_feeds(site, public).items():
-        out.add(path, content)
+    for feed_path, feed in feeds.all_feeds(site, public).items():
+        out.add(feed_path, feed)
     out.add("sitemap.xml", sitemap.sitemap(site, sorted(out.files)))
     out.add("robots.txt", sitemap.robots(site))
     for path, content in data.exports(site, public).items():
