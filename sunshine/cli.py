@@ -55,7 +55,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(message)s")
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    logging.getLogger("sunshine").setLevel(logging.DEBUG if args.verbose else logging.WARNING)
     try:
         now = parse_now(args.now, dict(os.environ))
     except ValueError:

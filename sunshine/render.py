@@ -12,15 +12,18 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
+import segno
+from markupsafe import Markup
 
 from . import listings
+from .kinds import KINDS
 from .markdown import LinkTarget, Rendered, render_markdown
-from .outputs import data, feeds, sitemap
+from .outputs import calendar, data, feeds, sitemap
 from .route import output_path
 from .site import Site
 from .views import LinkView, RecordView, cn_date, cn_range, money, record_view
 
-__all__ = ["THEME_DIR", "Output", "make_environment", "render_site"]
+__all__ = ["THEME_DIR", "Output", "make_environment", "qr_svg", "render_site"]
 
 THEME_DIR = Path(__file__).resolve().parent.parent
 
@@ -52,7 +55,14 @@ def make_environment(site: Site) -> jinja2.Environment:
     env.filters["cn_date"] = lambda value: cn_date(value, tz)
     env.filters["money"] = money
     env.filters["cn_range"] = cn_range
+    env.filters["qr_svg"] = qr_svg
     return env
+
+
+def qr_svg(url: str) -> Markup:
+    """An inline SVG QR code of ``url`` (error correction M), made at build time."""
+    svg = segno.make(url, error="m").svg_inline(scale=3, title="本页网址的二维码")
+    return Markup(svg.replace("<svg ", '<svg role="img" aria-label="本页网址的二维码" ', 1))
 
 
 def render_site(site: Site) -> dict[str, bytes]:
@@ -83,7 +93,7 @@ def render_site(site: Site) -> dict[str, bytes]:
         out.add(feed_path, feed)
     out.add("sitemap.xml", sitemap.sitemap(site, sorted(out.files)))
     out.add("robots.txt", sitemap.robots(site))
-    for path, content in data.exports(site, public).items():
+    for path, content in {**data.exports(site, public), **calendar.notice_calendars(site, public)}.items():
         out.add(path, content)
     return out.files
 
@@ -134,12 +144,13 @@ def _record_views(site: Site, bodies: dict[str, Rendered]) -> dict[str, RecordVi
 
 
 def _render_record(site: Site, view: RecordView, page: Any, out: Output) -> None:
-    from .kinds import KINDS
-
-    template = "gone.html" if view.status == "gone" else KINDS[view.kind].TEMPLATE
+    kind = KINDS[view.kind]
+    template = "gone.html" if view.status == "gone" else kind.TEMPLATE
     page(template, view.path, record=view, noindex=view.status == "gone")
     if view.status == "gone":
         return
+    if kind.PRINT_TEMPLATE:
+        page(kind.PRINT_TEMPLATE, view.path + "print/", record=view, noindex=True)
     for attachment in view.attachments:
         out.add(view.path + attachment.file, (site.options.root / attachment.source).read_bytes())
 

@@ -4,7 +4,7 @@
 - ``Fields``: the schema (extends :class:`~sunshine.kinds.common.CommonFields`)
 - ``check(record, site, problems)``: rules across fields and records
 - ``enrich(record, site)``: the kind's derived data (ranks, status, progress)
-- ``TEMPLATE`` and ``LIST_TEMPLATE``: template names
+- ``TEMPLATE``, ``LIST_TEMPLATE`` and ``PRINT_TEMPLATE`` (an A4 sheet, or None): template names
 
 Stages loop over :data:`KINDS` and never branch on a kind's name.
 """
@@ -26,6 +26,7 @@ class Kind(Protocol):
     LABEL: str
     TEMPLATE: str
     LIST_TEMPLATE: str
+    PRINT_TEMPLATE: str | None
     Fields: type[Any]
 
     def check(self, record: Record, site: Site, problems: Problems) -> None: ...

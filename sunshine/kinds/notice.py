@@ -20,6 +20,7 @@ FOLDER = "notices"
 LABEL = "公示公告"
 TEMPLATE = "kinds/notice.html"
 LIST_TEMPLATE = "lists/kind.html"
+PRINT_TEMPLATE: str | None = "print/notice.html"
 
 NoticeType = Literal["发展对象公示", "预备党员转正公示", "任前公示", "换届选举公告", "党费收缴公示", "经费公开", "一般公告"]
 STATUS_LABELS = {"upcoming": "未开始", "open": "公示中", "closed": "已结束"}

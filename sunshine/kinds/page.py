@@ -13,6 +13,7 @@ FOLDER = "pages"
 LABEL = "栏目页面"
 TEMPLATE = "kinds/page.html"
 LIST_TEMPLATE = "lists/kind.html"
+PRINT_TEMPLATE: str | None = None
 
 
 class Fields(CommonFields):

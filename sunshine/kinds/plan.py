@@ -18,6 +18,7 @@ FOLDER = "plans"
 LABEL = "工作计划"
 TEMPLATE = "kinds/plan.html"
 LIST_TEMPLATE = "lists/kind.html"
+PRINT_TEMPLATE: str | None = None
 
 TaskStatus = Literal["planned", "in_progress", "done", "delayed"]
 TASK_LABELS = {"planned": "未开始", "in_progress": "推进中", "done": "已完成", "delayed": "已延期"}

@@ -20,6 +20,7 @@ FOLDER = "ratings"
 LABEL = "考评排名"
 TEMPLATE = "kinds/rating.html"
 LIST_TEMPLATE = "lists/kind.html"
+PRINT_TEMPLATE: str | None = None
 
 PERIOD_PATTERN = r"^\d{4}(-Q[1-4]|-H[12])?$"
 
