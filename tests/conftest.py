@@ -1,0 +1,130 @@
+"""Shared test helpers: tiny sites written inline, and builds that never touch the disk.
+
+``make_site(tmp_path, files)`` writes a minimal valid site (one town committee with
+code QXZ, two branches, two official contacts, a footer) plus the given files;
+``build_in_memory(root, now=...)`` returns ``{output path: bytes}``.
+
+Import them in a test module with ``from conftest import build_in_memory, make_site``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import pytest
+
+from sunshine.cli import parse_now
+from sunshine.pipeline import build_in_memory as _build_in_memory
+from sunshine.site import BuildOptions
+
+REPO = Path(__file__).resolve().parent.parent
+
+CONFIG = """\
+site:
+  title: 青溪镇阳光党务
+  base_url: /qingxi/
+orgs:
+  - id: town
+    name: 中共青溪镇委员会
+    short_name: 镇党委
+    code: QXZ
+    type: 党委
+    parent: null
+  - id: dongshan
+    name: 中共青溪镇东山村支部委员会
+    short_name: 东山村党支部
+    code: DSC
+    type: 党支部
+    parent: town
+  - id: xiling
+    name: 中共青溪镇西岭村支部委员会
+    short_name: 西岭村党支部
+    code: XLC
+    type: 党支部
+    parent: town
+contacts:
+  - id: town-org-office
+    name: 青溪镇党委组织办
+    phone: "0571-6488 1234"
+    email: zzb@qingxi.example.cn
+  - id: town-discipline-office
+    name: 青溪镇纪委办公室
+    phone: "0571-6488 1238"
+footer:
+  host: 中共青溪镇委员会
+  contact: town-org-office
+"""
+
+NOTICE = """\
+---
+title: 关于开展党员先锋岗活动的公告
+org: town
+date: 2020-06-01
+scope: public
+category: service
+index_no: QXZ-2020-0001
+type: 一般公告
+period:
+  start: 2020-06-01
+  end: 2020-06-05
+contact: town-org-office
+---
+
+镇党委决定开展党员先锋岗活动。
+"""
+
+
+def make_site(tmp_path: Path, files: dict[str, str | bytes] | None = None, config: str | None = None) -> Path:
+    """Write a tiny valid site into ``tmp_path`` and return its root.
+
+    ``files`` maps paths relative to the root (``content/notices/a.md``) to text
+    (written as UTF-8) or bytes (written as is). ``config`` replaces config.yaml.
+    """
+    root = tmp_path
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "config.yaml").write_text(CONFIG if config is None else config, encoding="utf-8")
+    (root / "content").mkdir(exist_ok=True)
+    for rel, content in (files or {}).items():
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+    return root
+
+
+def build_options(
+    root: Path,
+    now: str = "2020-06-15",
+    edition: Literal["public", "internal"] = "public",
+    strict: bool = False,
+) -> BuildOptions:
+    """BuildOptions for ``root``; ``now`` without an offset is Beijing time."""
+    return BuildOptions(root=root, now=parse_now(now, {}), edition=edition, strict=strict)
+
+
+def build_in_memory(
+    root: Path,
+    now: str = "2020-06-15",
+    edition: Literal["public", "internal"] = "public",
+    strict: bool = False,
+) -> dict[str, bytes]:
+    """Build the site at ``root`` without writing anything: ``{output path: bytes}``."""
+    _, files = _build_in_memory(build_options(root, now, edition, strict))
+    return files
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite tests/golden/expected/ from the current build instead of comparing",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))

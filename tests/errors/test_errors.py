@@ -1,0 +1,128 @@
+"""Bad inputs and the exact messages they produce.
+
+Each folder ``tests/errors/<case>/`` is a tiny site with one mistake, a
+``description.txt`` (the input, in Chinese, for docs/errors.md) and an
+``expected.txt`` with the exact stderr of::
+
+    python build.py check --root tests/errors/<case> --now 2020-06-15
+
+Every case must exit 1 with exactly that text, for ``check`` and for ``build``,
+and a ``build`` must leave an existing ``site/`` folder byte-for-byte unchanged.
+Folders under ``tests/errors/ok/`` are inputs that look risky but are valid:
+they exit 0 and ``expected.txt`` holds stdout.
+
+To review a message after an engine change, run the command above and compare.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sunshine.cli import main, parse_now
+from sunshine.pipeline import build_in_memory
+from sunshine.site import BuildOptions
+
+HERE = Path(__file__).resolve().parent
+CASES = sorted(p.name for p in HERE.iterdir() if (p / "expected.txt").is_file())
+OK_CASES = sorted(p.name for p in (HERE / "ok").iterdir() if (p / "expected.txt").is_file())
+NOW = "2020-06-15"
+
+OLD_SITE = {
+    "index.html": b"<!doctype html><title>old</title>\n",
+    "notices/old/index.html": "旧的公告".encode(),
+    "static/css/site.css": b"body{}\n",
+}
+
+
+def _copy(case: Path, tmp_path: Path) -> Path:
+    root = tmp_path / case.name
+    shutil.copytree(case, root)
+    return root
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def _expected(case: Path) -> str:
+    return (case / "expected.txt").read_text(encoding="utf-8")
+
+
+def test_there_are_cases() -> None:
+    assert len(CASES) >= 40
+    assert len(OK_CASES) >= 4
+    for name in CASES + [f"ok/{n}" for n in OK_CASES]:
+        assert (HERE / name / "description.txt").read_text(encoding="utf-8").strip(), name
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_error_case(name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = _copy(HERE / name, tmp_path)
+    expected = _expected(root)
+
+    code, out, err = _run(capsys, "check", "--root", str(root), "--now", NOW)
+    assert (code, out) == (1, "")
+    assert err == expected
+
+    site = root / "site"
+    for rel, content in OLD_SITE.items():
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_bytes(content)
+    before = _snapshot(site)
+    listing = sorted(p.name for p in root.iterdir())
+
+    code, out, err = _run(capsys, "build", "--root", str(root), "--now", NOW)
+    assert (code, out) == (1, "")
+    assert err == expected
+    assert _snapshot(site) == before
+    assert sorted(p.name for p in root.iterdir()) == listing, "a failed build left files behind"
+
+
+@pytest.mark.parametrize("name", OK_CASES)
+def test_ok_case(name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = _copy(HERE / "ok" / name, tmp_path)
+    code, out, err = _run(capsys, "check", "--root", str(root), "--now", NOW)
+    assert (code, err) == (0, "")
+    assert out == _expected(root)
+
+
+def _record_fields(name: str) -> object:
+    options = BuildOptions(root=HERE / "ok" / name, now=parse_now(NOW, {}))
+    site, _ = build_in_memory(options)
+    (record,) = site.records.values()
+    return record.fields
+
+
+def test_string_no_stays_text() -> None:
+    assert _record_fields("string-no").summary == "no"  # type: ignore[attr-defined]
+
+
+def test_doc_no_0755_stays_text() -> None:
+    assert _record_fields("doc-no-0755").doc_no == "0755"  # type: ignore[attr-defined]
+
+
+def test_bom_crlf_body_has_no_carriage_returns() -> None:
+    options = BuildOptions(root=HERE / "ok" / "bom-crlf", now=parse_now(NOW, {}))
+    site, files = build_in_memory(options)
+    (record,) = site.records.values()
+    assert record.title == "关于开展党员先锋岗活动的公告"
+    assert "\r" not in record.body
+    assert b"\r" not in files["notices/xianfenggang/index.html"]
+
+
+def test_stray_file_is_an_error_under_strict(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = _copy(HERE / "ok" / "stray-file-in-content", tmp_path)
+    code, out, err = _run(capsys, "check", "--strict", "--root", str(root), "--now", NOW)
+    assert (code, out) == (1, "")
+    assert err.splitlines()[0] == (
+        "content/readme.md: content 根目录下的文件不会被发布 — 请放到 plans、ratings、notices、pages 文件夹中"
+    )
