@@ -15,19 +15,12 @@ from typing import Any
 from .personal import find_personal_data, normalise_phone
 from .site import Record, Site
 
-__all__ = ["guard_site", "is_published"]
-
-
-def is_published(record: Record, site: Site) -> bool:
-    """Whether ``record`` belongs in this edition at the build time."""
-    if site.options.edition == "internal":
-        return True
-    return record.scope == "public" and record.publish_at <= site.options.now
+__all__ = ["guard_site"]
 
 
 def guard_site(site: Site) -> None:
     """Fill ``site.published`` (sorted keys) and scan them for personal data."""
-    site.published = sorted(k for k, r in site.records.items() if is_published(r, site))
+    site.published = sorted(k for k, r in site.records.items() if site.in_edition(r))
     official = _official_values(site)
     for record in site.published_records():
         _scan_record(site, record, official)

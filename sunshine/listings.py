@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .kinds import KINDS
+from .kinds import KINDS, rating
 from .site import Site
 from .views import RecordView
 
@@ -48,6 +48,7 @@ def pages(site: Site, views: list[RecordView]) -> Iterator[PageSpec]:
             continue
         of_kind = [v for v in current if v.kind == kind.NAME]
         yield from _paginate(site, f"{kind.FOLDER}/", kind.LIST_TEMPLATE, of_kind, title=kind.LABEL, kind=kind.NAME)
+    yield from _series(site, listed)
     yield from _catalog(site, listed)
     yield from _orgs(site, listed)
     yield from _archive(site, listed)
@@ -100,17 +101,39 @@ def _orgs(site: Site, listed: list[RecordView]) -> Iterator[PageSpec]:
     for o in cfg.orgs:
         children.setdefault(o.parent, []).append(o)
     yield PageSpec("orgs/", "lists/orgs.html", {"children": children, "counts": {k: len(v) for k, v in by_org.items()}, "title": "组织机构"})
-    ratings = [v for v in listed if v.kind == "rating" and v.status == "active"]
+    groups = rating.series_groups([v for v in listed if v.kind == "rating" and v.status == "active"])
     for org in cfg.orgs:
         history = []
-        for rating in sorted(ratings, key=lambda v: (v.date, v.index_no)):
-            row = next((r for r in rating.derived.rows if r.org == org.id), None)
-            if row is not None:
-                history.append((rating, row, len(rating.derived.rows)))
+        for series, members in sorted(groups.items()):
+            rows = [(m, next((r for r in m.derived.rows if r.org == org.id), None)) for m in members]
+            if any(row for _, row in rows):
+                chart = rating.rank_chart(
+                    f"rank-{series}", [(rating.short_period(m.fields.period), row.rank if row else None) for m, row in rows],
+                    max(len(m.derived.rows) for m in members), f"{org.label}在“{series}”系列中的名次",
+                )
+                history.append({"series": series, "rows": [(m, row, len(m.derived.rows)) for m, row in rows if row], "chart": chart})
         parent = cfg.org(org.parent) if org.parent else None
         yield PageSpec(f"orgs/{org.id}/", "lists/org.html", {
             "org": org, "parent": parent, "children_orgs": children.get(org.id, []),
             "items": by_org[org.id], "history": history, "title": org.name,
+        })
+
+
+def _series(site: Site, listed: list[RecordView]) -> Iterator[PageSpec]:
+    names = {o.id: o.label for o in site.cfg.orgs}
+    groups = rating.series_groups([v for v in listed if v.kind == "rating" and v.status == "active"])
+    for series, members in sorted(groups.items()):
+        periods = [(m.derived.period_label, m.derived) for m in members]
+        header, rows = rating.export.series_table(periods, names)
+        count = max(len(m.derived.rows) for m in members)
+        charts = []
+        for row in rows:
+            org = row[0]
+            points = [(rating.short_period(m.fields.period), next((r.rank for r in m.derived.rows if r.org == org), None)) for m in members]
+            charts.append((names.get(org, org), rating.rank_chart(f"rank-{org}", points, count, f"{names.get(org, org)}历次名次")))
+        yield PageSpec(f"ratings/series/{series}/", "lists/series.html", {
+            "series": series, "members": members, "header": header, "rows": rows, "charts": charts,
+            "title": f"历次考评：{members[-1].org_name} · {members[-1].fields.method}",
         })
 
 

@@ -72,6 +72,7 @@ def render_site(site: Site) -> dict[str, bytes]:
     env = make_environment(site)
     out = Output()
     ctx = _common_context(site, views)
+    ctx["record_links"] = {k: LinkView(v.title, v.url, v.index_no) for k, v in views.items()}
 
     def page(template: str, path: str, **extra: Any) -> None:
         context = {**ctx, "path": path, **extra}

@@ -132,5 +132,15 @@ class Site:
 
         return ZoneInfo(self.cfg.site.timezone)
 
+    def in_edition(self, record: Record) -> bool:
+        """Whether ``record`` belongs in this edition at the build time.
+
+        The public edition holds only ``scope: public`` records whose ``publish_at``
+        has passed; the internal edition holds every record.
+        """
+        if self.options.edition == "internal":
+            return True
+        return record.scope == "public" and record.publish_at <= self.options.now
+
     def published_records(self) -> list[Record]:
         return [self.records[k] for k in self.published]

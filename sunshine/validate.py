@@ -16,6 +16,7 @@ from pypinyin import lazy_pinyin
 
 from .kinds import KINDS
 from .kinds.common import check_common, to_aware
+from .problems import suggest
 from .schema import validate_doc
 from .site import Attachment, Record, Site, Source
 
@@ -128,6 +129,19 @@ def _index_numbers(site: Site) -> None:
 
 def _corrections(site: Site) -> None:
     for record in site.records.values():
+        refs = [(f"closes[{i}]", ref) for i, ref in enumerate(record.fields.closes)]
+        refs += [
+            (f"tasks[{t}].closes[{i}]", ref)
+            for t, task in enumerate(getattr(record.fields, "tasks", ()))
+            for i, ref in enumerate(task.closes)
+        ]
+        for field, ref in refs:
+            number, _, org = ref.partition("#")
+            target = site.records.get(site.by_index.get(number, ""))
+            if target is None or target.kind != "rating":
+                site.problems.add(record.key, record.line_of(field), field, f"找不到索引号为“{number}”的考评记录", "写成 考评索引号#组织编号，如 QXZ-2020-0006#beiwu", code="unknown-index")
+            elif org not in {s.org for s in target.fields.subjects}:
+                site.problems.add(record.key, record.line_of(field), field, f"组织“{org}”不在考评 {number} 中", suggest(org, [s.org for s in target.fields.subjects]), code="unknown-org")
         target = record.fields.corrects
         if target is None:
             continue

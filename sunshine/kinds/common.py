@@ -21,6 +21,7 @@ __all__ = [
 ]
 
 INDEX_PATTERN = r"^[A-Z]{2,6}-\d{4}-\d{4}$"
+CLOSES_PATTERN = r"^[A-Z]{2,6}-\d{4}-\d{4}#[a-z0-9][a-z0-9-]*$"
 Scope = Literal["public", "party", "restricted"]
 DateOrTime = dt.date | dt.datetime
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="网址名：小写字母、数字和连字符")]
@@ -70,6 +71,7 @@ class CommonFields(Strict):
     tags: list[str] = Field(default_factory=list, description="标签")
     catalog: str | None = Field(None, description="公开目录事项编号")
     approval: Approval | None = Field(None, description="审批记录")
+    closes: list[Annotated[str, Field(pattern=CLOSES_PATTERN)]] = Field(default_factory=list, description="本记录完成的考评整改：考评索引号#组织编号，如 QXZ-2020-0006#beiwu")
     allow_personal: list[AllowPersonal] = Field(default_factory=list, description="经批准可公开的个人信息")
 
     @model_validator(mode="after")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
 from ..problems import Problems
 from ..schema import Strict
 from ..site import Record, Site
-from .common import CommonFields
+from .common import CLOSES_PATTERN, CommonFields
 
 NAME = "plan"
 FOLDER = "plans"
@@ -31,6 +31,7 @@ class Task(Strict):
     deadline: dt.date | None = Field(None, description="完成时限")
     status: TaskStatus = Field("planned", description="进度：planned 未开始，in_progress 推进中，done 已完成，delayed 已延期")
     note: str = Field("", description="备注")
+    closes: list[Annotated[str, Field(pattern=CLOSES_PATTERN)]] = Field(default_factory=list, description="本任务完成后即完成的考评整改：考评索引号#组织编号")
 
 
 class Fields(CommonFields):

@@ -7,6 +7,8 @@ import io
 import json
 from typing import Any
 
+from ..kinds.rating import export as rating_export
+from ..kinds.rating import series_groups
 from ..site import Site
 from ..views import RecordView
 
@@ -42,7 +44,26 @@ def exports(site: Site, views: list[RecordView]) -> dict[str, bytes]:
     }
     for v, row in zip(sorted(views, key=lambda v: v.index_no), rows, strict=True):
         files[f"data/records/{v.index_no}.json"] = _record_json(v, row)
+    files.update(_ratings(site, views))
     return files
+
+
+def _ratings(site: Site, views: list[RecordView]) -> dict[str, bytes]:
+    names = {o.id: o.label for o in site.cfg.orgs}
+    ratings = [v for v in views if v.kind == "rating" and v.status == "active"]
+    files: dict[str, bytes] = {}
+    for v in ratings:
+        slug = v.path.split("/")[1]
+        header, rows = rating_export.rating_table(v.fields, v.derived, names)
+        files[f"data/ratings/{slug}.csv"] = rating_export.csv_bytes(header, rows)
+        meta = {"title": v.title, "index_no": v.index_no, "date": v.date.date().isoformat(), "org": v.org_name}
+        files[f"data/ratings/{slug}.json"] = rating_export.rating_json(v.fields, v.derived, names, meta)
+    for series, members in sorted(series_groups(ratings).items()):
+        periods = [(m.derived.period_label, m.derived) for m in members]
+        header, rows = rating_export.series_table(periods, names)
+        files[f"data/ratings/series/{series}.csv"] = rating_export.csv_bytes(header, rows)
+    return files
+
 
 
 def _record_json(v: RecordView, row: dict[str, Any]) -> bytes:
