@@ -6,6 +6,7 @@ fix. See docs/format-spec.md for the full shape.
 
 from __future__ import annotations
 
+import datetime as dt
 import zoneinfo
 from pathlib import Path
 from typing import Annotated, Literal
@@ -91,6 +92,11 @@ class Footer(Strict):
     site_code: str = Field("", description="网站标识码")
 
 
+class CalendarSection(Strict):
+    holidays: list[dt.date] = Field(default_factory=list, description="额外的放假日（节假日日历尚未收录的年份，或本地调整）")
+    workdays: list[dt.date] = Field(default_factory=list, description="额外的上班日（调休上班的周末）")
+
+
 DEFAULT_CATEGORIES = [
     Category(id="resolutions", name="决议决定及执行情况"),
     Category(id="ideology", name="思想建设"),
@@ -109,6 +115,7 @@ class SiteConfig(Strict):
     categories: list[Category] = Field(default_factory=lambda: list(DEFAULT_CATEGORIES))
     contacts: list[Contact] = Field(default_factory=list, description="官方联系方式")
     footer: Footer
+    calendar: CalendarSection = Field(default_factory=CalendarSection, description="工作日日历的补充")
 
     def org(self, org_id: str) -> Org:
         return next(o for o in self.orgs if o.id == org_id)

@@ -16,7 +16,7 @@ import segno
 from markupsafe import Markup
 
 from . import listings
-from .kinds import KINDS
+from .kinds import KINDS, notice
 from .markdown import LinkTarget, Rendered, render_markdown
 from .outputs import calendar, data, feeds, sitemap
 from .route import output_path
@@ -188,5 +188,6 @@ def _common_context(site: Site, views: dict[str, RecordView]) -> dict[str, Any]:
         "nav_pages": nav_pages,
         "org_names": {o.id: o.label for o in cfg.orgs},
         "contacts": cfg.contact_map,
+        "type_slugs": notice.TYPE_SLUGS,
         "noindex": site.options.edition == "internal",
     }

@@ -17,7 +17,9 @@ process boundaries.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -131,6 +133,13 @@ class Site:
         from zoneinfo import ZoneInfo
 
         return ZoneInfo(self.cfg.site.timezone)
+
+    @cached_property
+    def is_workday(self) -> Callable[[dt.date], bool]:
+        """The working-day calendar: the official one plus config.yaml's days."""
+        from .workdays import make_calendar
+
+        return make_calendar(self.cfg.calendar.holidays, self.cfg.calendar.workdays)
 
     def in_edition(self, record: Record) -> bool:
         """Whether ``record`` belongs in this edition at the build time.

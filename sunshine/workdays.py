@@ -8,11 +8,11 @@ not know raises :class:`UnknownYear` instead of guessing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import chinese_calendar
 
-__all__ = ["UnknownYear", "add_working_days", "count_working_days", "official_is_workday"]
+__all__ = ["UnknownYear", "add_working_days", "count_working_days", "make_calendar", "official_is_workday", "working_days_between"]
 
 IsWorkday = Callable[[dt.date], bool]
 
@@ -58,3 +58,39 @@ def count_working_days(start: dt.date, end: dt.date, is_workday: IsWorkday = off
         count += is_workday(day)
         day += dt.timedelta(days=1)
     return count
+
+
+def make_calendar(holidays: Iterable[dt.date] = (), workdays: Iterable[dt.date] = ()) -> IsWorkday:
+    """The official calendar with config.yaml's own days on top.
+
+    A day listed in ``holidays`` is off and one in ``workdays`` is on. For a year the
+    package does not know, a site that lists any day of that year is taken to have
+    declared all its holidays and 调休 days; weekends are off otherwise.
+    """
+    off, on = frozenset(holidays), frozenset(workdays)
+    declared_years = {d.year for d in off | on}
+
+    def is_workday(day: dt.date) -> bool:
+        if day in off:
+            return False
+        if day in on:
+            return True
+        try:
+            return official_is_workday(day)
+        except UnknownYear:
+            if day.year in declared_years:
+                return day.weekday() < 5
+            raise
+
+    return is_workday
+
+
+def working_days_between(start: dt.date, end: dt.date, is_workday: IsWorkday = official_is_workday) -> list[dt.date]:
+    """Every working day from ``start`` to ``end``, both included."""
+    days = []
+    day = start
+    while day <= end:
+        if is_workday(day):
+            days.append(day)
+        day += dt.timedelta(days=1)
+    return days

@@ -27,9 +27,14 @@
   document.querySelectorAll(".status[data-start]").forEach(function (el) {
     var s = el.getAttribute("data-start"), e = el.getAttribute("data-end");
     var state = now < s ? "upcoming" : now <= e ? "open" : "closed";
-    if (el.classList.contains("status-" + state)) return;
+    var text = labels[state];
+    var days = (el.getAttribute("data-workdays") || "").split(",").filter(Boolean);
+    if (state === "open" && days.length) {
+      text += "，还剩 " + days.filter(function (d) { return d >= now; }).length + " 个工作日";
+    }
+    if (el.textContent === text) return;
     el.className = "status status-" + state;
-    el.textContent = labels[state];
+    el.textContent = text;
     var asOf = el.parentNode && el.parentNode.querySelector(".as-of");
     if (asOf) asOf.textContent = "（按您的设备日期 " + now + "）";
   });

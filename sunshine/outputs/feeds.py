@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
-from ..kinds import KINDS
+from ..kinds import KINDS, notice
 from ..site import Site
 from ..views import RecordView
 
@@ -60,6 +60,9 @@ def all_feeds(site: Site, views: list[RecordView]) -> dict[str, str]:
         if kind.NAME != "page":
             of_kind = [v for v in views if v.kind == kind.NAME]
             out[f"{kind.FOLDER}/feed.xml"] = atom(site, of_kind, f"{kind.FOLDER}/", f"{kind.LABEL} - {title}")
+    for type_name, slug in notice.TYPE_SLUGS.items():
+        of_type = [v for v in views if v.kind == "notice" and v.fields.type == type_name]
+        out[f"notices/types/{slug}/feed.xml"] = atom(site, of_type, "notices/", f"{type_name} - {title}")
     for org in site.cfg.orgs:
         of_org = [v for v in views if v.org_id == org.id and v.kind != "page"]
         out[f"orgs/{org.id}/feed.xml"] = atom(site, of_org, f"orgs/{org.id}/", f"{org.name} - {title}")
