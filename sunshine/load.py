@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 from .config import load_config
+from .history import load_history
 from .kinds import KINDS, kind_for_folder
 from .problems import Problems
 from .site import BuildOptions, Site, Source
@@ -39,6 +40,8 @@ def load_site(options: BuildOptions) -> Site:
         source = _read_source(options.root, path, kind, folder, limit, site.problems)
         if source is not None:
             site.sources.append(source)
+    if options.history:
+        site.history = load_history(options.root)
     return site
 
 

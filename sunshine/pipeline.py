@@ -11,6 +11,7 @@ from typing import TypeVar
 from .enrich import enrich_site
 from .guard import guard_site
 from .load import load_site
+from .outputs.search import search_index
 from .problems import BuildFailed
 from .render import render_site
 from .route import route_site
@@ -55,6 +56,9 @@ def build_in_memory(options: BuildOptions) -> tuple[Site, dict[str, bytes]]:
     site = prepare(options)
     files = _timed("render", lambda: render_site(site))
     _stop_on_errors(site)
+    # --- search (sunshine/outputs/search.py); SUNSHINE_NO_SEARCH=1 skips it ---
+    files.update(_timed("search", lambda: search_index(site, files)))
+    # --- end search ---
     return site, files
 
 

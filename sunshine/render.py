@@ -18,7 +18,7 @@ from markupsafe import Markup
 from . import listings
 from .kinds import KINDS, notice
 from .markdown import LinkTarget, Rendered, render_markdown
-from .outputs import calendar, data, feeds, sitemap
+from .outputs import calendar, data, feeds, schedule, sitemap
 from .route import output_path
 from .site import Site
 from .views import LinkView, RecordView, cn_date, cn_range, money, record_view
@@ -94,6 +94,7 @@ def render_site(site: Site) -> dict[str, bytes]:
         out.add(feed_path, feed)
     out.add("sitemap.xml", sitemap.sitemap(site, sorted(out.files)))
     out.add("robots.txt", sitemap.robots(site))
+    out.add("next-change.txt", schedule.next_change_text(site))
     for path, content in {**data.exports(site, public), **calendar.notice_calendars(site, public)}.items():
         out.add(path, content)
     return out.files

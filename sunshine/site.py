@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .config import SiteConfig
+from .history import Revision
 from .problems import Problems
 from .yamlsrc import YamlDoc
 
@@ -39,6 +40,7 @@ class BuildOptions:
     edition: Edition = "public"
     strict: bool = False
     out_dir: Path | None = None
+    history: bool = True
 
     @property
     def output(self) -> Path:
@@ -122,6 +124,7 @@ class Site:
     by_index: dict[str, str] = field(default_factory=dict)
     published: list[str] = field(default_factory=list)
     routes: dict[str, str] = field(default_factory=dict)
+    history: dict[str, list[Revision]] = field(default_factory=dict)
 
     @property
     def cfg(self) -> SiteConfig:

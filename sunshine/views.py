@@ -86,6 +86,7 @@ class RecordView:
     toc: tuple[dict[str, Any], ...] = ()
     corrects: LinkView | None = None
     corrected_by: tuple[LinkView, ...] = field(default_factory=tuple)
+    history: tuple[tuple[dt.date, str, str], ...] = ()
 
     @property
     def year(self) -> int:
@@ -132,4 +133,13 @@ def record_view(
         toc=toc,
         corrects=(links or {}).get(f.corrects or ""),
         corrected_by=corrected_by,
+        history=_history(record, site),
     )
+
+
+def _history(record: Record, site: Site) -> tuple[tuple[dt.date, str, str], ...]:
+    """(date, note, short content hash), newest first: front-matter notes win over git."""
+    if record.fields.changes:
+        return tuple((c.date, c.note, "") for c in sorted(record.fields.changes, key=lambda c: c.date, reverse=True))
+    tz = site.tz
+    return tuple((r.when.astimezone(tz).date(), r.note, r.blob) for r in site.history.get(record.key, []))

@@ -50,6 +50,11 @@ class AllowPersonal(Strict):
     reason: str = Field(min_length=2, description="允许的理由")
 
 
+class ChangeNote(Strict):
+    date: dt.date = Field(description="修改日期")
+    note: str = Field(min_length=2, description="对外公布的修改说明")
+
+
 class CommonFields(Strict):
     title: str = Field(min_length=1, max_length=200, description="标题")
     org: str = Field(min_length=1, description="发布机构：config.yaml 中的组织编号")
@@ -72,6 +77,7 @@ class CommonFields(Strict):
     catalog: str | None = Field(None, description="公开目录事项编号")
     approval: Approval | None = Field(None, description="审批记录")
     closes: list[Annotated[str, Field(pattern=CLOSES_PATTERN)]] = Field(default_factory=list, description="本记录完成的考评整改：考评索引号#组织编号，如 QXZ-2020-0006#beiwu")
+    changes: list[ChangeNote] = Field(default_factory=list, description="修订说明；写了则代替提交记录显示在修订记录中")
     allow_personal: list[AllowPersonal] = Field(default_factory=list, description="经批准可公开的个人信息")
 
     @model_validator(mode="after")
