@@ -9,7 +9,6 @@ from sunshine.cli import parse_now
 from sunshine.history import load_history, parse_git_log
 from sunshine.pipeline import build_in_memory
 from sunshine.site import BuildOptions
-
 from tests.safety.sitegen import notice, write_site
 
 
