@@ -49,6 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--now", default=None, help="按此时间生成，如 2020-06-15 或 2020-06-15T09:00（北京时间）")
     parser.add_argument("--strict", action="store_true", help="严格模式：警告也视为错误（CI 使用）")
     parser.add_argument("--no-history", action="store_true", help="不读取 git 修订记录")
+    parser.add_argument("--no-cache", action="store_true", help="不使用 .cache/ 中的缓存")
+    parser.add_argument("--jobs", type=int, default=None, help="并行进程数，默认使用全部 CPU 核心；1 为串行")
     parser.add_argument("-v", "--verbose", action="store_true", help="显示各步骤耗时")
     parser.add_argument("-q", "--quiet", action="store_true", help="只显示错误")
     return parser
@@ -65,7 +67,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     root = args.root.resolve()
     out = args.out.resolve() if args.out else None
-    options = BuildOptions(root=root, now=now, edition=args.edition, strict=args.strict, out_dir=out, history=not args.no_history)
+    options = BuildOptions(
+        root=root, now=now, edition=args.edition, strict=args.strict, out_dir=out,
+        history=not args.no_history, cache=not args.no_cache, workers=args.jobs,
+    )
     try:
         if args.command == "check":
             site = check(options)

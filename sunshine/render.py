@@ -7,8 +7,7 @@ templates in the site's ``templates/`` override the default theme's.
 
 from __future__ import annotations
 
-import posixpath
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -16,8 +15,9 @@ import segno
 from markupsafe import Markup
 
 from . import listings
+from .bodies import render_bodies
 from .kinds import KINDS, notice
-from .markdown import LinkTarget, Rendered, render_markdown
+from .markdown import Rendered
 from .outputs import calendar, data, feeds, schedule, sitemap
 from .route import output_path
 from .site import Site
@@ -100,32 +100,11 @@ def render_site(site: Site) -> dict[str, bytes]:
     return out.files
 
 
-def _resolver(site: Site) -> Any:
-    published = set(site.published)
-
-    def resolve(target: str) -> LinkTarget:
-        for key in (target, posixpath.join(target, "index.md")):
-            record = site.records.get(key)
-            if record is not None:
-                if key not in published:
-                    return key, None
-                return key, site.cfg.path_prefix + record.url
-        return None, None
-
-    return resolve
-
-
 def _render_bodies(site: Site) -> dict[str, Rendered]:
-    resolve = _resolver(site)
-    bodies: dict[str, Rendered] = {}
-    for record in site.published_records():
-        if record.status == "gone":
-            bodies[record.key] = Rendered("")
-            continue
-        rendered = render_markdown(record.body, str(PurePosixPath(record.key).parent), resolve, record.body_line)
+    bodies = render_bodies(site, workers=site.options.workers, use_cache=site.options.cache)
+    for key, rendered in bodies.items():
         for line, message, hint, code in rendered.problems:
-            site.problems.add(record.key, line, "正文", message, hint, code=code)
-        bodies[record.key] = rendered
+            site.problems.add(key, line, "正文", message, hint, code=code)
     return bodies
 
 

@@ -41,6 +41,8 @@ class BuildOptions:
     strict: bool = False
     out_dir: Path | None = None
     history: bool = True
+    cache: bool = True
+    workers: int | None = None  # None: all cores
 
     @property
     def output(self) -> Path:

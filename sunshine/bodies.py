@@ -1,0 +1,151 @@
+"""Markdown bodies of the published records: cached, and converted across all cores.
+
+Converting Markdown is nearly all the cost of a cold build, so this module
+1. looks each body up in a persistent cache under ``.cache/markdown/``, keyed by a
+   hash of the body, its folder and the engine version — never by modification
+   times — and checks that every link the cached HTML rewrote still points where it
+   did (a renamed or unpublished target invalidates the entry);
+2. converts the rest in a process pool (one Markdown converter per worker), in
+   chunks, merging results by record key so the output is the same as a serial run.
+
+A damaged or foreign cache entry is ignored and rebuilt, never trusted. The
+personal-data guard does not depend on this cache: it scans sources on every build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from .markdown import LinkTarget, Rendered, render_markdown
+from .site import Site
+
+__all__ = ["CACHE_VERSION", "render_bodies"]
+
+CACHE_VERSION = "sunshine-md-1"
+PARALLEL_MIN = 300  # below this many bodies a pool costs more than it saves
+
+_LINKS: dict[str, tuple[str | None, str | None]] = {}
+
+
+def _link_map(site: Site) -> dict[str, tuple[str | None, str | None]]:
+    """For every record key (and folder alias): (key, URL if published in this edition)."""
+    published = set(site.published)
+    prefix = site.cfg.path_prefix
+    links: dict[str, tuple[str | None, str | None]] = {}
+    for key, record in site.records.items():
+        target = (key, prefix + record.url if key in published and record.url else None)
+        links[key] = target
+        if key.endswith("/index.md"):
+            links[key.removesuffix("/index.md")] = target
+    return links
+
+
+def _resolve(target: str) -> LinkTarget:
+    return _LINKS.get(target, (None, None))
+
+
+class _Recorder:
+    """A resolver that remembers every lookup, so a cache entry can be re-validated."""
+
+    def __init__(self) -> None:
+        self.used: dict[str, list[str | None]] = {}
+
+    def __call__(self, target: str) -> LinkTarget:
+        found = _resolve(target)
+        self.used[target] = list(found)
+        return found
+
+
+def _convert(job: tuple[str, str, str, int]) -> tuple[str, dict[str, Any]]:
+    key, body, folder, first_line = job
+    recorder = _Recorder()
+    rendered = render_markdown(body, folder, recorder, first_line)
+    return key, {**asdict(rendered), "links": recorder.used}
+
+
+def _init_worker(links: dict[str, tuple[str | None, str | None]]) -> None:
+    global _LINKS
+    _LINKS = links
+
+
+def _cache_key(body: str, folder: str, first_line: int) -> str:
+    digest = hashlib.sha256(f"{CACHE_VERSION}\0{folder}\0{first_line}\0".encode() + body.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _read_cache(path: Path, links: dict[str, tuple[str | None, str | None]]) -> dict[str, Any] | None:
+    try:
+        entry = json.loads(path.read_text(encoding="utf-8"))
+        if entry.get("version") != CACHE_VERSION or not isinstance(entry.get("html"), str):
+            return None
+        for target, found in entry["links"].items():
+            if list(links.get(target, (None, None))) != found:
+                return None
+        return dict(entry)
+    except (OSError, ValueError, TypeError, AttributeError, KeyError):
+        return None
+
+
+def _write_cache(path: Path, result: dict[str, Any]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({**result, "version": CACHE_VERSION}, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
+def _chunks(jobs: list[tuple[str, str, str, int]], workers: int) -> Iterable[list[tuple[str, str, str, int]]]:
+    size = max(1, len(jobs) // (workers * 8))
+    for i in range(0, len(jobs), size):
+        yield jobs[i : i + size]
+
+
+def _convert_chunk(chunk: list[tuple[str, str, str, int]]) -> list[tuple[str, dict[str, Any]]]:
+    return [_convert(job) for job in chunk]
+
+
+def render_bodies(site: Site, workers: int | None = None, use_cache: bool = True) -> dict[str, Rendered]:
+    """Rendered Markdown of every published record (gone records get an empty body)."""
+    global _LINKS
+    links = _link_map(site)
+    _LINKS = links
+    cache_dir = site.options.root / ".cache" / "markdown"
+    results: dict[str, dict[str, Any]] = {}
+    jobs: list[tuple[str, str, str, int]] = []
+    cache_paths: dict[str, Path] = {}
+    for record in site.published_records():
+        if record.status == "gone":
+            results[record.key] = {"html": "", "toc": [], "problems": []}
+            continue
+        folder = str(PurePosixPath(record.key).parent)
+        digest = _cache_key(record.body, folder, record.body_line)
+        path = cache_dir / digest[:2] / f"{digest}.json"
+        cache_paths[record.key] = path
+        cached = _read_cache(path, links) if use_cache else None
+        if cached is not None:
+            results[record.key] = cached
+        else:
+            jobs.append((record.key, record.body, folder, record.body_line))
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers > 1 and len(jobs) >= PARALLEL_MIN:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(links,)) as pool:
+            converted = [item for chunk in pool.map(_convert_chunk, _chunks(jobs, workers)) for item in chunk]
+    else:
+        converted = [_convert(job) for job in jobs]
+    for key, result in converted:
+        results[key] = result
+        if use_cache:
+            _write_cache(cache_paths[key], result)
+    return {
+        key: Rendered(r["html"], list(r["toc"]), [(int(p[0]), str(p[1]), str(p[2]), str(p[3])) for p in r["problems"]])
+        for key, r in sorted(results.items())
+    }
