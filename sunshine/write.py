@@ -6,6 +6,9 @@ build that fails or is killed leaves the previous output untouched; leftovers of
 a killed build are removed by the next run. The output folder may never be the
 site root, content/, templates/, static/ or a parent of them.
 
+Files whose bytes did not change are hard-linked from the current output, so
+their modification times stay and rsync or a CDN sees only real changes.
+
 Also writes ``manifest.json`` and ``SHA256SUMS``: the SHA-256 of every file and
 each published record's index number.
 """
@@ -69,16 +72,48 @@ def write_site(site: Site, files: dict[str, bytes]) -> Path:
     _remove_leftovers(out)
     tmp = out.parent / (_TMP.format(name=out.name) + str(os.getpid()))
     all_files = {**files, **manifest(site, files)}
+    previous = _previous_digests(out)
     try:
+        made: set[Path] = set()
         for rel, content in sorted(all_files.items()):
             target = tmp / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            if not _link_unchanged(out / rel, target, content, previous.get(rel)):
+                target.write_bytes(content)
         _swap(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out
+
+
+def _previous_digests(out: Path) -> dict[str, str]:
+    """SHA-256 per file of the current output, from its manifest; {} if unusable."""
+    try:
+        doc = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        files = doc["files"]
+        return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def _link_unchanged(old: Path, new: Path, content: bytes, digest: str | None) -> bool:
+    """Hard-link an unchanged file from the current output (keeping its mtime).
+
+    The manifest's digest is a hint only: the old file's bytes are compared too, so a
+    file edited on disk since the last build is rewritten.
+    """
+    if digest is None or digest != hashlib.sha256(content).hexdigest():
+        return False
+    try:
+        if old.is_symlink() or old.stat().st_size != len(content) or old.read_bytes() != content:
+            return False
+        os.link(old, new)
+        return True
+    except OSError:
+        return False
 
 
 def _swap(tmp: Path, out: Path) -> None:
