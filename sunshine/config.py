@@ -92,6 +92,17 @@ class Footer(Strict):
     site_code: str = Field("", description="网站标识码")
 
 
+class GradeBand(Strict):
+    min: float = Field(ge=0, le=1000, description="达到此分数（含）")
+    name: str = Field(min_length=1, description="等级名称，如 五星")
+    quota: float | None = Field(None, gt=0, le=1, description="该等级最多占参评组织的比例，如 0.1")
+
+
+class GradesSection(Strict):
+    methods: list[Literal["每季互评", "年底考评", "领导点评"]] = Field(default_factory=lambda: ["年底考评"], description="评定星级的考评方式")
+    bands: list[GradeBand] = Field(min_length=1, description="分数段，从高到低")
+
+
 class CalendarSection(Strict):
     holidays: list[dt.date] = Field(default_factory=list, description="额外的放假日（节假日日历尚未收录的年份，或本地调整）")
     workdays: list[dt.date] = Field(default_factory=list, description="额外的上班日（调休上班的周末）")
@@ -116,6 +127,7 @@ class SiteConfig(Strict):
     contacts: list[Contact] = Field(default_factory=list, description="官方联系方式")
     footer: Footer
     calendar: CalendarSection = Field(default_factory=CalendarSection, description="工作日日历的补充")
+    grades: GradesSection | None = Field(None, description="星级评定：分数段和比例上限")
 
     def org(self, org_id: str) -> Org:
         return next(o for o in self.orgs if o.id == org_id)

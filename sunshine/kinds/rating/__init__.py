@@ -11,7 +11,7 @@ never reveals a rating that is not public.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +20,7 @@ from ...site import Record, Site
 from . import export
 from .chart import bar_chart, heat_level, rank_chart
 from .rank import (
+    assign_grades,
     highlight_marks,
     period_key,
     period_label,
@@ -76,6 +77,7 @@ class Row:
     rank: int
     mark: Mark
     comment: str
+    grade: str = ""
 
 
 @dataclass(frozen=True)
@@ -223,6 +225,12 @@ def enrich(record: Record, site: Site) -> Derived:
     if previous is not None:
         before = {r.org: (r.rank, r.total) for r in compute_rows(previous.fields)}
         changes = rank_changes(before, {r.org: (r.rank, r.total) for r in rows})
+    grading = site.cfg.grades
+    if grading is not None and f.method in grading.methods:
+        bands = [(Decimal(str(b.min)), b.name) for b in grading.bands]
+        quotas = {b.name: b.quota for b in grading.bands if b.quota is not None}
+        grades = assign_grades([r.total for r in rows], bands, quotas)
+        rows = [replace(r, grade=g) for r, g in zip(rows, grades, strict=True)]
     labels = {o.id: o.label for o in site.cfg.orgs}
     today = site.options.now.astimezone(site.tz).date()
     chart = bar_chart(

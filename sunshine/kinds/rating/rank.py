@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .schema import Mark
 
-__all__ = ["highlight_marks", "period_key", "period_label", "plain", "rank_with_ties", "round_half_up", "total_score"]
+__all__ = ["assign_grades", "highlight_marks", "period_key", "period_label", "plain", "rank_with_ties", "round_half_up", "total_score"]
 
 
 def round_half_up(value: Decimal, places: int) -> Decimal:
@@ -60,3 +60,34 @@ def short_period(period: str) -> str:
     """``2020-Q1`` -> 一季度 ; for chart axes."""
     year, _, part = period.partition("-")
     return {"Q1": "一季度", "Q2": "二季度", "Q3": "三季度", "Q4": "四季度", "H1": "上半年", "H2": "下半年", "": f"{year}年"}[part]
+
+
+def assign_grades(
+    totals: Sequence[Decimal], bands: Sequence[tuple[Decimal, str]], quotas: dict[str, float] | None = None
+) -> list[str]:
+    """Grade names by score band (``bands``: (minimum, name), best first), with quotas.
+
+    A quota caps a grade's share of all subjects (``{"五星": 0.1}``: at most 10 %).
+    When more subjects reach a capped grade, the lower-ranked ones move down a band;
+    subjects tied at the cut move down together, so a tie never splits a grade.
+    Below every band the grade is "".
+    """
+    quotas = quotas or {}
+    ordered = sorted(bands, key=lambda b: b[0], reverse=True)
+    names = [name for _, name in ordered]
+    grades = []
+    for total in totals:
+        grades.append(next((i for i, (minimum, _) in enumerate(ordered) if total >= minimum), len(ordered)))
+    ranks = rank_with_ties(totals)
+    for level, name in enumerate(names):
+        if name not in quotas:
+            continue
+        cap = int(quotas[name] * len(totals) + 1e-9)
+        holders = sorted((ranks[i], i) for i, g in enumerate(grades) if g == level)
+        if len(holders) <= cap:
+            continue
+        cut_rank = holders[cap][0]  # the first rank that does not fit (with its ties)
+        for rank, i in holders:
+            if rank >= cut_rank:
+                grades[i] = level + 1
+    return [names[g] if g < len(names) else "" for g in grades]
