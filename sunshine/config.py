@@ -98,8 +98,15 @@ class GradeBand(Strict):
     quota: float | None = Field(None, gt=0, le=1, description="该等级最多占参评组织的比例，如 0.1")
 
 
+RatingMethod = Literal["每季互评", "年底考评", "领导点评"]
+
+
+def _annual_only() -> list[RatingMethod]:
+    return ["年底考评"]
+
+
 class GradesSection(Strict):
-    methods: list[Literal["每季互评", "年底考评", "领导点评"]] = Field(default_factory=lambda: ["年底考评"], description="评定星级的考评方式")
+    methods: list[RatingMethod] = Field(default_factory=_annual_only, description="评定星级的考评方式")
     bands: list[GradeBand] = Field(min_length=1, description="分数段，从高到低")
 
 
