@@ -1,0 +1,118 @@
+"""Writing the output folder all or nothing (sunshine.write)."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from conftest import NOTICE, build_site, make_site
+
+from sunshine.problems import BuildFailed
+from sunshine.site import Site
+from sunshine.write import check_output_dir, write_site
+
+OLD = {"index.html": b"old home\n", "notices/old/index.html": b"old notice\n"}
+
+
+def _site(tmp_path: Path) -> tuple[Site, dict[str, bytes]]:
+    root = make_site(tmp_path / "root", {"content/notices/a.md": NOTICE})
+    return build_site(root)
+
+
+def _fill(folder: Path, files: dict[str, bytes]) -> None:
+    for rel, content in files.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_bytes(content)
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _siblings(root: Path) -> list[str]:
+    return sorted(p.name for p in root.iterdir() if p.name != ".cache")
+
+
+def test_writes_files_manifest_and_sums(tmp_path: Path) -> None:
+    site, files = _site(tmp_path)
+    out = write_site(site, files)
+    assert out == site.options.root / "site"
+    written = _tree(out)
+    assert {k: v for k, v in written.items() if k not in ("manifest.json", "SHA256SUMS")} == files
+    manifest = json.loads(written["manifest.json"])
+    assert manifest["files"] == {p: hashlib.sha256(c).hexdigest() for p, c in files.items()}
+    assert [r["index_no"] for r in manifest["records"]] == ["QXZ-2020-0001"]
+    sums = written["SHA256SUMS"].decode().splitlines()
+    assert f"{hashlib.sha256(files['index.html']).hexdigest()}  index.html" in sums
+
+
+def test_a_second_write_replaces_the_old_site(tmp_path: Path) -> None:
+    site, files = _site(tmp_path)
+    out = site.options.root / "site"
+    _fill(out, OLD)
+    write_site(site, files)
+    assert "notices/old/index.html" not in _tree(out)
+    write_site(site, files)  # again, with the unchanged files linked from the previous output
+    assert {k: v for k, v in _tree(out).items() if k not in ("manifest.json", "SHA256SUMS")} == files
+    assert _siblings(site.options.root) == ["config.yaml", "content", "site"]
+
+
+def test_a_failing_write_leaves_the_old_site(tmp_path: Path) -> None:
+    site, files = _site(tmp_path)
+    out = site.options.root / "site"
+    _fill(out, OLD)
+    clash = {**files, "notices": b"a file where a folder must go"}
+    with pytest.raises(OSError):
+        write_site(site, clash)
+    assert _tree(out) == OLD
+    assert _siblings(site.options.root) == ["config.yaml", "content", "site"]
+
+
+@pytest.mark.parametrize("where", [".", "content", "content/notices", "templates", "static", ".."])
+def test_refuses_to_write_over_the_sources(tmp_path: Path, where: str) -> None:
+    site, files = _site(tmp_path)
+    root = site.options.root
+    site.options = dataclasses.replace(site.options, out_dir=(root / where).resolve())
+    before = _tree(tmp_path)
+    with pytest.raises(BuildFailed) as info:
+        write_site(site, files)
+    (problem,) = info.value.problems
+    assert problem.code == "bad-output"
+    assert "--out" in problem.hint
+    assert _tree(tmp_path) == before
+
+
+def test_check_output_dir_allows_a_sibling_folder(tmp_path: Path) -> None:
+    assert check_output_dir(tmp_path, tmp_path / "site") is None
+    assert check_output_dir(tmp_path, tmp_path / "site-internal") is None
+    assert check_output_dir(tmp_path, tmp_path.parent / "elsewhere") is None
+    assert check_output_dir(tmp_path, tmp_path / "content-site") is None
+    assert check_output_dir(tmp_path, tmp_path) is not None
+
+
+def test_leftovers_of_a_killed_build_are_removed(tmp_path: Path) -> None:
+    site, files = _site(tmp_path)
+    root = site.options.root
+    out = root / "site"
+    _fill(out, OLD)
+    _fill(root / ".site.tmp-99999", {"index.html": b"half written\n"})
+    _fill(root / ".site.old-99998", {"index.html": b"older\n"})
+    write_site(site, files)
+    assert _siblings(root) == ["config.yaml", "content", "site"]
+    assert _tree(out)["index.html"] == files["index.html"]
+
+
+def test_a_build_killed_between_the_renames_is_restored(tmp_path: Path) -> None:
+    site, files = _site(tmp_path)
+    root = site.options.root
+    # killed after "site -> .site.old-PID" and before ".site.tmp-PID -> site"
+    _fill(root / ".site.old-99999", OLD)
+    _fill(root / ".site.tmp-99999", {"index.html": b"new, maybe incomplete\n"})
+    clash = {**files, "notices": b"this write fails too"}
+    with pytest.raises(OSError):
+        write_site(site, clash)
+    assert _tree(root / "site") == OLD
+    assert _siblings(root) == ["config.yaml", "content", "site"]
