@@ -2,10 +2,12 @@
 
     python build.py [build]            build the public edition into site/
     python build.py check              validate, guard and link-check; write nothing
+    python build.py report             compliance with the disclosure catalog
     python build.py --edition internal build every scope into site-internal/
     python build.py --now 2020-06-15   fix the build time (also SOURCE_DATE_EPOCH)
 
-Exit codes: 0 built, 1 content problems (listed on stderr), 2 bad command line.
+Exit codes: 0 done, 1 content problems (listed on stderr) or overdue items with
+``report --fail-on-overdue``, 2 bad command line.
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ from collections import Counter
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from . import reports
+from .annual import write_annual_report
 from .kinds import KINDS
-from .pipeline import build, check
+from .pipeline import build, check, prepare
 from .problems import BuildFailed
-from .site import BuildOptions, Site
+from .site import BuildOptions, Edition, Site
 
 __all__ = ["main", "parse_now"]
 
@@ -40,41 +44,60 @@ def parse_now(value: str | None, env: dict[str, str]) -> dt.datetime:
     return dt.datetime.now(tz=BEIJING)
 
 
+def _common() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--root", type=Path, default=Path("."), help="网站根目录（含 config.yaml 和 content/），默认当前目录")
+    common.add_argument("--edition", choices=["public", "internal"], default=None, help="public 对外公开版（默认）；internal 党内版")
+    common.add_argument("--out", type=Path, default=None, help="输出文件夹，默认 site/（党内版 site-internal/）")
+    common.add_argument("--now", default=None, help="按此时间生成，如 2020-06-15 或 2020-06-15T09:00（北京时间）")
+    common.add_argument("--strict", action="store_true", help="严格模式：警告也视为错误（CI 使用）")
+    common.add_argument("--no-history", action="store_true", help="不读取 git 修订记录")
+    common.add_argument("--no-cache", action="store_true", help="不使用 .cache/ 中的缓存")
+    common.add_argument("--jobs", type=int, default=None, help="并行进程数，默认使用全部 CPU 核心；1 为串行")
+    common.add_argument("-v", "--verbose", action="store_true", help="显示各步骤耗时")
+    common.add_argument("-q", "--quiet", action="store_true", help="只显示错误")
+    return common
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="build.py", description="阳光党务：生成党务公开网站")
-    parser.add_argument("command", nargs="?", default="build", choices=["build", "check"], help="build 生成网站（默认）；check 只检查不写入")
-    parser.add_argument("--root", type=Path, default=Path("."), help="网站根目录（含 config.yaml 和 content/），默认当前目录")
-    parser.add_argument("--edition", choices=["public", "internal"], default="public", help="public 对外公开版（默认）；internal 党内版")
-    parser.add_argument("--out", type=Path, default=None, help="输出文件夹，默认 site/（党内版 site-internal/）")
-    parser.add_argument("--now", default=None, help="按此时间生成，如 2020-06-15 或 2020-06-15T09:00（北京时间）")
-    parser.add_argument("--strict", action="store_true", help="严格模式：警告也视为错误（CI 使用）")
-    parser.add_argument("--no-history", action="store_true", help="不读取 git 修订记录")
-    parser.add_argument("--no-cache", action="store_true", help="不使用 .cache/ 中的缓存")
-    parser.add_argument("--jobs", type=int, default=None, help="并行进程数，默认使用全部 CPU 核心；1 为串行")
-    parser.add_argument("-v", "--verbose", action="store_true", help="显示各步骤耗时")
-    parser.add_argument("-q", "--quiet", action="store_true", help="只显示错误")
+    common = _common()
+    parser = argparse.ArgumentParser(prog="build.py", description="阳光党务：生成党务公开网站", parents=[common])
+    commands = parser.add_subparsers(dest="command", metavar="命令")
+    commands.add_parser("build", parents=[common], help="生成网站（默认）")
+    commands.add_parser("check", parents=[common], help="只检查，不写入")
+    report = commands.add_parser("report", parents=[common], help="公开目录执行情况（默认按党内版统计）")
+    report.add_argument("--year", type=int, default=None, help="统计年份，默认当年")
+    report.add_argument("--org", default=None, help="只看一个组织")
+    report.add_argument("--fail-on-overdue", action="store_true", help="有逾期或未公开事项时以状态 1 退出")
+    report.add_argument("--annual", type=int, default=None, metavar="YEAR", help="生成该年度的党务公开年度报告")
     return parser
+
+
+def _options(args: argparse.Namespace, default_edition: Edition = "public") -> BuildOptions:
+    now = parse_now(args.now, dict(os.environ))
+    edition: Edition = "internal" if (args.edition or default_edition) == "internal" else "public"
+    return BuildOptions(
+        root=args.root.resolve(), now=now, edition=edition, strict=args.strict,
+        out_dir=args.out.resolve() if args.out else None, history=not args.no_history,
+        cache=not args.no_cache, workers=args.jobs,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     logging.getLogger("sunshine").setLevel(logging.DEBUG if args.verbose else logging.WARNING)
+    command = args.command or "build"
     try:
-        now = parse_now(args.now, dict(os.environ))
+        options = _options(args, "internal" if command == "report" else "public")
     except ValueError:
         print(f"--now 的时间格式不对：{args.now}（应写成 2020-06-15 或 2020-06-15T09:00）", file=sys.stderr)
         return 2
-    root = args.root.resolve()
-    out = args.out.resolve() if args.out else None
-    options = BuildOptions(
-        root=root, now=now, edition=args.edition, strict=args.strict, out_dir=out,
-        history=not args.no_history, cache=not args.no_cache, workers=args.jobs,
-    )
     try:
-        if args.command == "check":
-            site = check(options)
-            written = None
+        if command == "report":
+            return _report(args, options)
+        if command == "check":
+            site, written = check(options), None
         else:
             site, written = build(options)
     except BuildFailed as failed:
@@ -82,8 +105,23 @@ def main(argv: list[str] | None = None) -> int:
         print("未生成网站：请按上面的提示修改后重试。原有网站保持不变。", file=sys.stderr)
         return 1
     if not args.quiet:
-        print(_summary(site, written, root))
+        print(_summary(site, written, options.root))
     return 0
+
+
+def _report(args: argparse.Namespace, options: BuildOptions) -> int:
+    site = prepare(options)
+    if args.annual is not None:
+        path = write_annual_report(site, args.annual, args.out)
+        print(f"已生成 {args.annual} 年度报告：{path}")
+        return 0
+    year = args.year or options.now.astimezone(site.tz).year
+    found = reports.compliance(site, year, args.org)
+    print(reports.compliance_table(site, found))
+    for line in reports.freshness(site):
+        print(f"提醒：{line}")
+    overdue = [ob for ob in found if ob.status in ("late", "missing")]
+    return 1 if args.fail_on_overdue and overdue else 0
 
 
 def _summary(site: Site, written: Path | None, root: Path) -> str:
@@ -99,4 +137,5 @@ def _summary(site: Site, written: Path | None, root: Path) -> str:
         lines.append(f"已生成{edition}到 {where}/：共 {len(site.published)} 条记录（{kinds}），未公开 {held} 条。")
     if site.problems.warnings:
         lines.append(f"警告 {len(site.problems.warnings)} 个（--strict 时视为错误）。")
+    lines += [f"提醒：{line}" for line in reports.freshness(site)]
     return "\n".join(lines)

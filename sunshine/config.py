@@ -99,6 +99,27 @@ class GradeBand(Strict):
 
 
 RatingMethod = Literal["每季互评", "年底考评", "领导点评"]
+Audience = Literal["public", "party", "restricted"]
+Cadence = Literal["fixed", "quarterly", "yearly", "on_event"]
+
+
+class CatalogItem(Strict):
+    """One item of the disclosure catalog (公开目录事项): what is owed, by whom, when."""
+
+    id: OrgId
+    name: str = Field(min_length=1, description="公开事项")
+    category: str = Field(description="分类：categories 中的编号")
+    basis: str = Field("", description="公开依据")
+    audience: Audience = Field(description="公开范围：public 向社会公开，party 党内公开，restricted 限定范围公开")
+    channel: str = Field("网站", description="公开渠道，如 网站、公开栏")
+    cadence: Cadence = Field(description="公开时限：fixed 长期公开，quarterly 每季度，yearly 每年，on_event 事后限期")
+    due_day: int = Field(15, ge=1, le=28, description="每季度：次季度第一个月的几号前公开")
+    due: str = Field("03-31", pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$", description="每年：当年几月几日前公开，如 03-31")
+    within: int = Field(5, ge=1, le=60, description="事后限期：事项发生后几个工作日内公开")
+    orgs: list[str] = Field(default_factory=lambda: ["branches"], description="应公开的组织：组织编号，或 branches（全部党支部）、all（全部组织）")
+    kinds: list[Literal["plan", "rating", "notice", "page"]] = Field(default_factory=list, description="满足该事项的记录类别")
+    types: list[str] = Field(default_factory=list, description="满足该事项的公示类型")
+    max_age_days: int | None = Field(None, ge=1, le=3650, description="栏目更新期限：超过此天数没有新内容即提醒")
 
 
 def _annual_only() -> list[RatingMethod]:
@@ -135,6 +156,22 @@ class SiteConfig(Strict):
     footer: Footer
     calendar: CalendarSection = Field(default_factory=CalendarSection, description="工作日日历的补充")
     grades: GradesSection | None = Field(None, description="星级评定：分数段和比例上限")
+    catalog: list[CatalogItem] = Field(default_factory=list, description="公开目录：每个组织应公开的事项")
+
+    def catalog_item(self, item_id: str) -> CatalogItem | None:
+        return next((c for c in self.catalog if c.id == item_id), None)
+
+    def owers(self, item: CatalogItem) -> list[str]:
+        """The organisations that owe ``item``, in config order."""
+        ids: list[str] = []
+        for ref in item.orgs:
+            if ref == "all":
+                ids += [o.id for o in self.orgs]
+            elif ref == "branches":
+                ids += [o.id for o in self.orgs if o.type == "党支部"]
+            else:
+                ids.append(ref)
+        return [o.id for o in self.orgs if o.id in set(ids)]
 
     def org(self, org_id: str) -> Org:
         return next(o for o in self.orgs if o.id == org_id)
@@ -192,6 +229,7 @@ def _cross_check(config: SiteConfig, doc: YamlDoc) -> list[Problem]:
         "orgs": [o.id for o in config.orgs],
         "categories": [c.id for c in config.categories],
         "contacts": [c.id for c in config.contacts],
+        "catalog": [c.id for c in config.catalog],
     }
     for name, item_ids in id_lists.items():
         seen: dict[str, int] = {}
@@ -214,6 +252,13 @@ def _cross_check(config: SiteConfig, doc: YamlDoc) -> list[Problem]:
             add(f"orgs[{i}].parent", "上级组织形成了循环", "请检查 parent 字段", "org-cycle")
     if len(roots) != 1:
         add("orgs", f"应有且只有一个最上级组织（parent: null），现有 {len(roots)} 个", "只给镇党委写 parent: null", "org-root")
+    categories = [c.id for c in config.categories]
+    for i, item in enumerate(config.catalog):
+        if item.category not in categories:
+            add(f"catalog[{i}].category", f"未知的分类“{item.category}”", suggest(item.category, categories), "unknown-category")
+        for j, ref in enumerate(item.orgs):
+            if ref not in ("all", "branches") and ref not in ids:
+                add(f"catalog[{i}].orgs[{j}]", f"未知的组织编号“{ref}”", suggest(ref, [*ids, "branches", "all"]), "unknown-org")
     contact_ids = [c.id for c in config.contacts]
     if config.footer.contact and config.footer.contact not in contact_ids:
         add("footer.contact", f"未知的联系方式“{config.footer.contact}”", suggest(config.footer.contact, contact_ids), "unknown-contact")

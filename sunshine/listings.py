@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import reports
 from .kinds import KINDS, rating
 from .site import Site
 from .views import RecordView
@@ -49,6 +50,8 @@ def pages(site: Site, views: list[RecordView]) -> Iterator[PageSpec]:
         of_kind = [v for v in current if v.kind == kind.NAME]
         yield from _paginate(site, f"{kind.FOLDER}/", kind.LIST_TEMPLATE, of_kind, title=kind.LABEL, kind=kind.NAME)
     yield from _series(site, listed)
+    if site.options.edition == "internal":
+        yield from _compliance(site)
     yield from _catalog(site, listed)
     yield from _orgs(site, listed)
     yield from _archive(site, listed)
@@ -102,6 +105,8 @@ def _orgs(site: Site, listed: list[RecordView]) -> Iterator[PageSpec]:
         children.setdefault(o.parent, []).append(o)
     yield PageSpec("orgs/", "lists/orgs.html", {"children": children, "counts": {k: len(v) for k, v in by_org.items()}, "title": "组织机构"})
     groups = rating.series_groups([v for v in listed if v.kind == "rating" and v.status == "active"])
+    year = site.options.now.astimezone(site.tz).year
+    summaries = reports.public_summary(site, year)
     for org in cfg.orgs:
         history = []
         for series, members in sorted(groups.items()):
@@ -116,6 +121,7 @@ def _orgs(site: Site, listed: list[RecordView]) -> Iterator[PageSpec]:
         yield PageSpec(f"orgs/{org.id}/", "lists/org.html", {
             "org": org, "parent": parent, "children_orgs": children.get(org.id, []),
             "items": by_org[org.id], "history": history, "title": org.name,
+            "disclosure": summaries.get(org.id), "disclosure_year": year,
         })
 
 
@@ -144,3 +150,18 @@ def _archive(site: Site, listed: list[RecordView]) -> Iterator[PageSpec]:
     for year in years:
         items = [v for v in listed if v.year == year]
         yield PageSpec(f"archive/{year}/", "lists/archive.html", {"years": years, "counts": counts, "items": items, "year": year, "title": f"{year}年归档"})
+
+
+def _compliance(site: Site) -> Iterator[PageSpec]:
+    """Internal edition only: the compliance report per year and the release register."""
+    years = reports.compliance_years(site)
+    items = {c.id: c for c in site.cfg.catalog}
+    for i, year in enumerate(years):
+        found = reports.compliance(site, year)
+        context = {"year": year, "years": years, "obligations": found, "items": items, "title": f"{year}年公开情况检查"}
+        yield PageSpec(f"compliance/{year}/", "lists/compliance.html", context)
+        if i == 0:
+            yield PageSpec("compliance/", "lists/compliance.html", context)
+    yield PageSpec("register/", "lists/register.html", {
+        "rows": reports.register_rows(site), "columns": reports.REGISTER_COLUMNS, "title": "公开登记",
+    })

@@ -97,6 +97,9 @@ def render_site(site: Site) -> dict[str, bytes]:
     out.add("next-change.txt", schedule.next_change_text(site))
     for path, content in {**data.exports(site, public), **calendar.notice_calendars(site, public)}.items():
         out.add(path, content)
+    if site.options.edition == "internal":
+        for path, content in data.internal_exports(site).items():
+            out.add(path, content)
     return out.files
 
 

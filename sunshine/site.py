@@ -28,7 +28,7 @@ from .history import Revision
 from .problems import Problems
 from .yamlsrc import YamlDoc
 
-__all__ = ["Attachment", "BuildOptions", "Record", "Site", "Source"]
+__all__ = ["Attachment", "BuildOptions", "Edition", "Record", "Site", "Source"]
 
 Edition = Literal["public", "internal"]
 
@@ -92,12 +92,13 @@ class Record:
     url: str = ""
 
     def line_of(self, path: str) -> int:
+        """The line of ``path``, else of its nearest parent, else of ``title``."""
         while path:
             if path in self.lines:
                 return self.lines[path]
             cut = max(path.rfind("."), path.rfind("["))
             path = path[:cut] if cut > 0 else ""
-        return 1
+        return self.lines.get("title", 1)
 
     @property
     def title(self) -> str:

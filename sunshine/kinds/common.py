@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Literal
 
 from pydantic import Field, StrictBool, model_validator
@@ -64,6 +65,7 @@ class CommonFields(Strict):
     index_no: str | None = Field(None, pattern=INDEX_PATTERN, description="索引号，如 QXZ-2020-0007")
     doc_no: str = Field("", description="文号，如 青委〔2020〕5号")
     written: dt.date | None = Field(None, description="成文日期")
+    event_on: dt.date | None = Field(None, description="事项发生日期（按事后限期公开的事项用来计算是否按时）")
     publish_at: DateOrTime | None = Field(None, description="定时发布：此时刻之前不公开")
     status: Literal["active", "withdrawn", "gone"] = Field("active", description="状态：active 有效，withdrawn 撤回，gone 错发删除")
     withdrawn_reason: str = Field("", description="撤回或删除的原因")
@@ -124,6 +126,31 @@ def check_common(record: Record, site: Site, problems: Problems) -> None:
         add("approval.approved_on", "审批日期晚于发布日期", "先审批后公开：请核对日期", "approved-after-date")
     if f.approval and not f.approval.secrecy_review and f.scope == "public":
         add("approval.secrecy_review", "向社会公开的记录未通过保密审查", "保密审查通过后改为 true", "secrecy-review")
+    _check_catalog(record, site, add)
     for i, alias in enumerate(f.aliases):
         if not alias.startswith("/") or ".." in alias or "//" in alias or "?" in alias or "#" in alias:
             add(f"aliases[{i}]", f"旧网址“{alias}”格式不对", "写成以“/”开头的站内路径，如 /old/notice-1/", "alias")
+
+
+def _check_catalog(record: Record, site: Site, add: Callable[..., None]) -> None:
+    """The record names a catalog item that exists, fits its kind and may be this public."""
+    cfg = site.cfg
+    f = record.fields
+    if not cfg.catalog or record.kind == "page":
+        return
+    if f.catalog is None:
+        add("catalog", "未指定公开目录事项", "请添加“catalog: 事项编号”，见 config.yaml 的 catalog", "no-catalog", "warning")
+        return
+    item = cfg.catalog_item(f.catalog)
+    if item is None:
+        add("catalog", f"未知的公开目录事项“{f.catalog}”", suggest(f.catalog, [c.id for c in cfg.catalog]), "unknown-catalog")
+        return
+    if f.scope == "public" and item.audience != "public":
+        add("scope", f"事项“{item.name}”只在{SCOPE_LABELS[item.audience]}，不能向社会公开", f"改为“scope: {item.audience}”，或选择向社会公开的事项", "scope-catalog")
+    if item.kinds and record.kind not in item.kinds:
+        add("catalog", f"事项“{item.name}”不由这类记录公开", "可选的记录类别：" + "、".join(item.kinds), "catalog-kind")
+    notice_type = getattr(f, "type", None)
+    if item.types and notice_type not in item.types:
+        add("catalog", f"事项“{item.name}”应以{'、'.join(item.types)}公开", "请核对 type 或 catalog", "catalog-kind")
+    if f.org in cfg.org_ids and f.org not in cfg.owers(item):
+        add("catalog", f"事项“{item.name}”不是本组织应公开的事项", "请核对 org 或 catalog", "catalog-org", "warning")

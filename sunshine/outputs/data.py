@@ -7,12 +7,13 @@ import io
 import json
 from typing import Any
 
+from .. import reports
 from ..kinds.rating import export as rating_export
 from ..kinds.rating import series_groups
 from ..site import Site
 from ..views import RecordView
 
-__all__ = ["exports"]
+__all__ = ["exports", "internal_exports"]
 
 COLUMNS = [
     ("index_no", "索引号"), ("title", "标题"), ("org", "发布机构"), ("category", "主题分类"),
@@ -71,3 +72,15 @@ def _record_json(v: RecordView, row: dict[str, Any]) -> bytes:
     fields = v.fields.model_dump(mode="json", exclude={"approval", "allow_personal", "aliases", "slug"})
     doc = {**row, "scope": v.scope, "fields": fields}
     return (json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def internal_exports(site: Site) -> dict[str, bytes]:
+    """Internal edition only: compliance.json and the release register as CSV."""
+    doc = reports.compliance_json(site, reports.compliance_years(site))
+    rows = reports.register_rows(site)
+    return {
+        "compliance.json": (json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8"),
+        "data/register.csv": rating_export.csv_bytes(
+            [label for _, label in reports.REGISTER_COLUMNS], [[row[k] for k, _ in reports.REGISTER_COLUMNS] for row in rows]
+        ),
+    }
