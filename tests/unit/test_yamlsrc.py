@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -246,3 +247,12 @@ def test_front_matter_lines_count_from_the_file() -> None:
     with pytest.raises(SourceError) as info:
         load_yaml(yaml_text, first_line=2)
     assert info.value.line == 4
+
+
+def test_control_character_is_located_and_chinese() -> None:
+    with pytest.raises(SourceError) as info:
+        load_yaml("title: x\norg: town\nsummary: 按岗\x1f认领\n", first_line=2)
+    assert info.value.line == 4
+    assert "控制字符" in info.value.message
+    assert "\n" not in info.value.message + info.value.hint
+    assert not re.search(r"[A-Za-z]{4,}", info.value.message), info.value.message
