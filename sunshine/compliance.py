@@ -98,6 +98,27 @@ def _windows(item: CatalogItem, year: int) -> list[tuple[str, dt.date, dt.date, 
     return [(f"{year}年度", due.replace(year=year - 1) + dt.timedelta(days=1), due.replace(year=year + 1), due)]
 
 
+def _assign_quarters(releases: Sequence[Release], year: int) -> dict[int, Release]:
+    """Which release reports on which quarter of ``year``.
+
+    A release reports on the quarter that ended most recently before it; if that one
+    is taken, it catches up the earliest earlier quarter still open, else it counts
+    for its own quarter (released early).
+    """
+    taken: dict[tuple[int, int], Release] = {}
+    for r in releases:
+        ended = (r.released.year, (r.released.month - 1) // 3)
+        if ended[1] == 0:
+            ended = (ended[0] - 1, 4)
+        own = (r.released.year, (r.released.month - 1) // 3 + 1)
+        earlier = [(ended[0], q) for q in range(1, ended[1])]
+        for slot in [ended, *earlier, own]:
+            if slot not in taken:
+                taken[slot] = r
+                break
+    return {q: r for (y, q), r in taken.items() if y == year}
+
+
 def obligations(
     item: CatalogItem, orgs: Sequence[str], releases: Sequence[Release], year: int, today: dt.date,
     is_workday: IsWorkday,
@@ -123,14 +144,16 @@ def obligations(
                     except UnknownYear:
                         due = r.event_on + dt.timedelta(days=item.within)
                 out.append(_judge(item, org, r.title, due, r, today, is_workday))
+        elif item.cadence == "quarterly":
+            assigned = _assign_quarters(mine, year)
+            for q, (label, start, _, due) in enumerate(_windows(item, year), start=1):
+                if start > today and q not in assigned:
+                    continue  # the quarter has not begun
+                out.append(_judge(item, org, label, due, assigned.get(q), today, is_workday))
         else:
-            used: set[str] = set()
-            for label, start, end, due in _windows(item, year):
-                found = next((r for r in mine if start <= r.released < end and r.key not in used), None)
-                if found is not None:
-                    used.add(found.key)
-                if found is None and start > today:
-                    continue  # the period has not begun
+            label, start, end, due = _windows(item, year)[0]
+            found = next((r for r in mine if start <= r.released < end), None)
+            if found is not None or start <= today:
                 out.append(_judge(item, org, label, due, found, today, is_workday))
     return out
 

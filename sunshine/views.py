@@ -138,8 +138,15 @@ def record_view(
 
 
 def _history(record: Record, site: Site) -> tuple[tuple[dt.date, str, str], ...]:
-    """(date, note, short content hash), newest first: front-matter notes win over git."""
+    """(date, note, short content hash), newest first: front-matter notes win over git.
+
+    Only revisions made by the build time count, so a build "as of" a past date
+    shows the history as it stood then.
+    """
     if record.fields.changes:
         return tuple((c.date, c.note, "") for c in sorted(record.fields.changes, key=lambda c: c.date, reverse=True))
     tz = site.tz
-    return tuple((r.when.astimezone(tz).date(), r.note, r.blob) for r in site.history.get(record.key, []))
+    now = site.options.now
+    return tuple(
+        (r.when.astimezone(tz).date(), r.note, r.blob) for r in site.history.get(record.key, []) if r.when <= now
+    )
