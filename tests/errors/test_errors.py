@@ -37,6 +37,11 @@ OLD_SITE = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _fast(no_search: None) -> None:
+    """The search index plays no part in these messages."""
+
+
 def _copy(case: Path, tmp_path: Path) -> Path:
     root = tmp_path / case.name
     shutil.copytree(case, root)

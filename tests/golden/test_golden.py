@@ -2,9 +2,10 @@
 
 ``tests/golden/expected/`` holds every file of the public edition of the sample
 site (config.yaml + content/ at the repository root) built in memory at
-2020-06-15 10:00 Beijing time, without the Pagefind search index (a binary
-bundle made by a pinned third-party tool; only its determinism is checked
-here). Regenerate after an intended change with::
+2020-06-15 10:00 Beijing time from the files alone: without the revision
+history read from git (it changes with every commit; tests/history/ covers it)
+and without the Pagefind search index (a binary bundle made by a pinned
+third-party tool; only its determinism is checked here). Regenerate after an intended change with::
 
     .venv/bin/python -m pytest tests/golden --update-golden
 
@@ -41,10 +42,18 @@ ORIGINAL = "notices/2020-04-dangfei-shoujiao-q1/"
 CORRECTION = "notices/2020-04-dangfei-shoujiao-q1-gengzheng/"
 
 
-def _build(root: Path, edition: str = "public", search: bool = False) -> tuple[Site, dict[str, bytes]]:
-    options = BuildOptions(root=root, now=parse_now(NOW, {}), edition=edition)  # type: ignore[arg-type]
+def _build(
+    root: Path, edition: str = "public", search: bool = False, history: bool = True
+) -> tuple[Site, dict[str, bytes]]:
+    options = BuildOptions(root=root, now=parse_now(NOW, {}), edition=edition, history=history)  # type: ignore[arg-type]
     with search_disabled(not search):
         return build_in_memory(options)
+
+
+@pytest.fixture(scope="module")
+def golden() -> dict[str, bytes]:
+    """The public edition from the files alone: no git history, no search index."""
+    return _build(REPO, history=False)[1]
 
 
 @pytest.fixture(scope="module")
@@ -96,14 +105,14 @@ def _short_diff(path: str, old: bytes, new: bytes, limit: int = 40) -> str:
     return "\n".join(diff)
 
 
-def test_golden(public: dict[str, bytes], update_golden: bool) -> None:
+def test_golden(golden: dict[str, bytes], update_golden: bool) -> None:
     if update_golden:
-        _write_expected(public)
+        _write_expected(golden)
         return
     expected = _read_expected()
-    missing = sorted(set(expected) - set(public))
-    extra = sorted(set(public) - set(expected))
-    changed = sorted(p for p in set(expected) & set(public) if expected[p] != public[p])
+    missing = sorted(set(expected) - set(golden))
+    extra = sorted(set(golden) - set(expected))
+    changed = sorted(p for p in set(expected) & set(golden) if expected[p] != golden[p])
     if not (missing or extra or changed):
         return
     report = []
@@ -113,7 +122,7 @@ def test_golden(public: dict[str, bytes], update_golden: bool) -> None:
         report.append(f"{len(extra)} extra (built but not expected): " + ", ".join(extra))
     if changed:
         report.append(f"{len(changed)} changed: " + ", ".join(changed))
-        report += [_short_diff(p, expected[p], public[p]) for p in changed[:3]]
+        report += [_short_diff(p, expected[p], golden[p]) for p in changed[:3]]
     report.append("If the change is intended: .venv/bin/python -m pytest tests/golden --update-golden")
     pytest.fail("\n".join(report), pytrace=False)
 
@@ -122,7 +131,7 @@ def test_golden(public: dict[str, bytes], update_golden: bool) -> None:
 
 
 def test_two_builds_are_byte_identical(public: dict[str, bytes]) -> None:
-    again = _build(REPO)[1]
+    again = _build(REPO)[1]  # with the git history, as a real build
     assert sorted(again) == sorted(public)
     assert [p for p in public if public[p] != again[p]] == []
 
@@ -142,11 +151,12 @@ def _copy_site(target: Path) -> Path:
     return target
 
 
-def test_builds_in_two_folders_are_identical(tmp_path: Path) -> None:
+def test_builds_in_two_folders_are_identical(tmp_path: Path, golden: dict[str, bytes]) -> None:
     first = _build(_copy_site(tmp_path / "a"))[1]
     second = _build(_copy_site(tmp_path / "elsewhere" / "b"))[1]
     assert sorted(first) == sorted(second)
     assert [p for p in first if first[p] != second[p]] == []
+    assert [p for p in first if first[p] != golden.get(p)] == []  # outside git: no history
     leaked = [p for p, content in first.items() if str(tmp_path).encode() in content]
     assert leaked == [], "the build folder's path leaked into the output"
 

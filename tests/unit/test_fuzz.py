@@ -5,23 +5,32 @@ into a content file of a tiny site, which is then built in memory. The build mus
 either succeed or raise :class:`BuildFailed` whose problems all name a path and a
 line (>= 0) and say what is wrong in Chinese. Any other exception is a bug.
 
-The runs are derandomised so the suite is stable; for a longer, random run::
+Compiled templates are shared between examples (a Jinja bytecode cache keyed by
+the template source) so that an example costs milliseconds, not a template
+compilation. The runs are derandomised so the suite is stable; for a longer,
+random run::
 
     FUZZ_EXAMPLES=5000 .venv/bin/python -m pytest tests/unit/test_fuzz.py
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import re
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+from unittest import mock
 
+import jinja2
 from conftest import NOTICE, build_options, make_site, search_disabled
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sunshine import render
 from sunshine.pipeline import build_in_memory, prepare
 from sunshine.problems import BuildFailed
 
@@ -37,9 +46,37 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 NAMES = ["content/notices/x.md", "content/ratings/x.yaml", "content/plans/x.md", "content/pages/x.md", "content/notices/x/index.md"]
 
 
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+_TEMPLATES = _MemoryBytecodeCache()
+
+
+@contextlib.contextmanager
+def _shared_templates() -> Iterator[None]:
+    make_environment = render.make_environment
+
+    def cached(*args: Any, **kwargs: Any) -> jinja2.Environment:
+        env = make_environment(*args, **kwargs)
+        env.bytecode_cache = _TEMPLATES
+        return env
+
+    with mock.patch.object(render, "make_environment", cached):
+        yield
+
+
 def check_only_problems(files: dict[str, str | bytes]) -> None:
     """Build a tiny site holding ``files``: success, or BuildFailed with good problems."""
-    with tempfile.TemporaryDirectory() as tmp, search_disabled():
+    with tempfile.TemporaryDirectory() as tmp, search_disabled(), _shared_templates():
         root = make_site(Path(tmp), files)
         options = dataclasses.replace(build_options(root), history=False, cache=False)
         try:
