@@ -26,7 +26,7 @@ from typing import Any, Literal
 from .config import SiteConfig
 from .history import Revision
 from .problems import Problems
-from .yamlsrc import YamlDoc
+from .yamlsrc import YamlDoc, line_of
 
 __all__ = ["Attachment", "BuildOptions", "Edition", "Record", "Site", "Source"]
 
@@ -93,12 +93,7 @@ class Record:
 
     def line_of(self, path: str) -> int:
         """The line of ``path``, else of its nearest parent, else of ``title``."""
-        while path:
-            if path in self.lines:
-                return self.lines[path]
-            cut = max(path.rfind("."), path.rfind("["))
-            path = path[:cut] if cut > 0 else ""
-        return self.lines.get("title", 1)
+        return line_of(self.lines, path, self.lines.get("title", 1))
 
     @property
     def title(self) -> str:

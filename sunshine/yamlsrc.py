@@ -29,7 +29,7 @@ try:  # the libyaml parser when present: several times faster
 except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
-__all__ = ["Decoded", "SourceError", "YamlDoc", "decode_text", "load_yaml", "split_front_matter"]
+__all__ = ["Decoded", "SourceError", "YamlDoc", "decode_text", "line_of", "load_yaml", "split_front_matter"]
 
 _MAX_NODES = 200_000
 
@@ -82,12 +82,17 @@ class YamlDoc:
 
     def line_of(self, path: str, default: int = 1) -> int:
         """The line of ``path``, else of its nearest parent, else ``default``."""
-        while path:
-            if path in self.lines:
-                return self.lines[path]
-            cut = max(path.rfind("."), path.rfind("["))
-            path = path[:cut] if cut > 0 else ""
-        return default
+        return line_of(self.lines, path, default)
+
+
+def line_of(lines: dict[str, int], path: str, default: int = 1) -> int:
+    """The line of a dotted ``path`` in ``lines``, else of its nearest parent, else ``default``."""
+    while path:
+        if path in lines:
+            return lines[path]
+        cut = max(path.rfind("."), path.rfind("["))
+        path = path[:cut] if cut > 0 else ""
+    return default
 
 
 @dataclass
