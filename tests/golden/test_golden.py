@@ -15,7 +15,11 @@ when the golden comparison alone would only say *that* something changed.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import gzip
+import hashlib
+import json
 import re
 import shutil
 from html.parser import HTMLParser
@@ -26,7 +30,7 @@ import pytest
 from conftest import search_disabled
 
 from sunshine.cli import parse_now
-from sunshine.pipeline import build_in_memory
+from sunshine.pipeline import build, build_in_memory
 from sunshine.site import BuildOptions, Site
 
 HERE = Path(__file__).resolve().parent
@@ -43,17 +47,19 @@ CORRECTION = "notices/2020-04-dangfei-shoujiao-q1-gengzheng/"
 
 
 def _build(
-    root: Path, edition: str = "public", search: bool = False, history: bool = True
+    root: Path, edition: str = "public", search: bool = False, history: bool = True, cache: bool = True
 ) -> tuple[Site, dict[str, bytes]]:
-    options = BuildOptions(root=root, now=parse_now(NOW, {}), edition=edition, history=history)  # type: ignore[arg-type]
+    options = BuildOptions(
+        root=root, now=parse_now(NOW, {}), edition=edition, history=history, cache=cache  # type: ignore[arg-type]
+    )
     with search_disabled(not search):
         return build_in_memory(options)
 
 
 @pytest.fixture(scope="module")
 def golden() -> dict[str, bytes]:
-    """The public edition from the files alone: no git history, no search index."""
-    return _build(REPO, history=False)[1]
+    """The public edition from the files alone: no git history, cache or search index."""
+    return _build(REPO, history=False, cache=False)[1]
 
 
 @pytest.fixture(scope="module")
@@ -130,14 +136,24 @@ def test_golden(golden: dict[str, bytes], update_golden: bool) -> None:
 # --------------------------------------------------------------------------- determinism
 
 
-def test_two_builds_are_byte_identical(public: dict[str, bytes]) -> None:
-    again = _build(REPO)[1]  # with the git history, as a real build
+def test_two_builds_are_byte_identical(public: dict[str, bytes], golden: dict[str, bytes]) -> None:
+    again = _build(REPO)[1]  # with the git history and the Markdown cache, as a real build
     assert sorted(again) == sorted(public)
     assert [p for p in public if public[p] != again[p]] == []
+    # Every commit is later than 2020-06-15, so the history adds nothing; nor may the cache.
+    assert sorted(public) == sorted(golden)
+    assert [p for p in public if public[p] != golden[p]] == []
 
 
-def test_two_builds_with_search_index_are_byte_identical() -> None:
-    first = _build(REPO, search=True)[1]
+@pytest.fixture(scope="module")
+def search_build() -> tuple[Site, dict[str, bytes]]:
+    """The public edition with its Pagefind search index."""
+    return _build(REPO, search=True)
+
+
+def test_two_builds_with_search_index_are_byte_identical(search_build: tuple[Site, dict[str, bytes]]) -> None:
+    first = search_build[1]
+    assert any(p.startswith("pagefind/") for p in first)
     second = _build(REPO, search=True)[1]
     assert sorted(first) == sorted(second)
     assert [p for p in first if first[p] != second[p]] == []
@@ -348,14 +364,28 @@ def _hidden_records(site: Site) -> list[tuple[str, str, str]]:
 
 
 def _searchable(path: str, content: bytes) -> str:
+    if path.startswith("pagefind/"):
+        with contextlib.suppress(OSError, EOFError):
+            content = gzip.decompress(content)
     text = content.decode("utf-8", errors="replace")
     if path.endswith(".ics"):  # unfold RFC 5545 continuation lines
         text = text.replace("\r\n ", "").replace("\r\n\t", "")
-    return text
+    return text.replace("\u200b", "")  # Pagefind splits Chinese words with zero-width spaces
 
 
 def test_unpublished_records_are_absent_everywhere(public_build: tuple[Site, dict[str, bytes]]) -> None:
-    site, files = public_build
+    _assert_no_leaks(*public_build)
+
+
+def test_unpublished_records_are_absent_from_the_search_index(search_build: tuple[Site, dict[str, bytes]]) -> None:
+    site, files = search_build
+    index = {p: c for p, c in files.items() if p.startswith("pagefind/")}
+    shown = site.records["content/notices/2020-06-fazhan-duixiang-gongshi.md"]
+    assert any(shown.title in _searchable(p, c) for p, c in index.items()), "the index is not readable here"
+    _assert_no_leaks(site, index)
+
+
+def _assert_no_leaks(site: Site, files: dict[str, bytes]) -> None:
     hidden = _hidden_records(site)
     keys = {key for key, _, _ in hidden}
     assert {
@@ -379,6 +409,19 @@ def _own_lines(site: Site, key: str) -> list[str]:
     published = "\n".join(site.records[k].body for k in site.published)
     lines = [line.strip()[:24] for line in site.records[key].body.splitlines()]
     return [line for line in lines if len(line) >= 12 and line not in published]
+
+
+def test_written_site_and_manifest_hold_no_unpublished_record(tmp_path: Path) -> None:
+    options = BuildOptions(root=REPO, now=parse_now(NOW, {}), out_dir=tmp_path / "site")
+    with search_disabled():
+        site, out = build(options)
+    written = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    manifest = json.loads(written["manifest.json"])
+    assert manifest["files"] == {
+        p: hashlib.sha256(c).hexdigest() for p, c in written.items() if p not in ("manifest.json", "SHA256SUMS")
+    }
+    assert sorted(r["index_no"] for r in manifest["records"]) == sorted(site.records[k].index_no for k in site.published)
+    _assert_no_leaks(site, written)
 
 
 def test_internal_edition_is_marked_on_every_page(internal: dict[str, bytes]) -> None:
