@@ -16,6 +16,14 @@ indexed with one ``add_directory`` call (the Python API answers one request per
 ``static/js/search.js`` uses only ``pagefind.js`` and its worker, wasm and index
 files.
 
+Two work-arounds for Pagefind 1.5.2, both checked by tests/search:
+
+* Queries are split into words by the browser (ICU), pages by Pagefind (jieba);
+  where they disagree a word is not found (转正, 党费, 党委). Each page therefore
+  also carries, hidden and after a ``⁂``, its CJK bigrams (:func:`_companion`).
+* Filter files come out in hash-map order, different on every run;
+  :func:`canonical_bundle` sorts them so that two builds are byte-identical.
+
 Set ``SUNSHINE_NO_SEARCH=1`` to skip the index (fast tests).
 """
 
@@ -27,6 +35,7 @@ import gzip
 import hashlib
 import html
 import importlib.util
+import json
 import logging
 import os
 import re
@@ -59,9 +68,12 @@ T = TypeVar("T")
 ENV_SKIP = "SUNSHINE_NO_SEARCH"
 BUNDLE = "pagefind/"
 # Parts of a record page that are the same on every page of a kind, or not text.
-EXCLUDE = ["svg", "nav.toc", ".print-links", ".objection", "script", "style"]
+EXCLUDE = [
+    "svg", "nav.toc", ".print-links", ".objection", "script", "style",
+    ".docmeta th", ".docmeta caption",  # the labels 索引号, 主题分类, 发布日期… on every page
+]
+COMPANION_WEIGHT = 0.5  # see _companion
 # Pagefind's ready-made UIs: not used by static/js/search.js, about 420 KB.
-COMPANION_WEIGHT = 0.5
 _UI_FILES = re.compile(r"^pagefind-(ui|modular-ui|component-ui|highlight)\.(js|css)$")
 _ARTICLE = re.compile(r"<article\b[^>]*\bclass=\"[^\"]*\brecord\b[^\"]*\"[^>]*>")
 _MAIN = re.compile(r"<main\b[^>]*>")
@@ -142,22 +154,26 @@ class _Text(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
-        self.stack: list[bool] = []
+        self.stack: list[tuple[bool, bool]] = []  # (skipped, inside .docmeta)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _VOID:
             return
-        classes = set((dict(attrs).get("class") or "").split())
-        ignored = "data-pagefind-ignore" in dict(attrs)
-        skip = (self.stack[-1] if self.stack else False) or tag in self.SKIP_TAGS
-        self.stack.append(skip or ignored or bool(classes & self.SKIP_CLASSES))
+        attr = dict(attrs)
+        classes = set((attr.get("class") or "").split())
+        skipped, docmeta = self.stack[-1] if self.stack else (False, False)
+        skipped = (
+            skipped or tag in self.SKIP_TAGS or "data-pagefind-ignore" in attr
+            or bool(classes & self.SKIP_CLASSES) or (docmeta and tag in ("th", "caption"))
+        )
+        self.stack.append((skipped, docmeta or "docmeta" in classes))
 
     def handle_endtag(self, tag: str) -> None:
         if tag not in _VOID and self.stack:
             self.stack.pop()
 
     def handle_data(self, data: str) -> None:
-        if not (self.stack and self.stack[-1]):
+        if not (self.stack and self.stack[-1][0]):
             self.parts.append(data)
 
 
@@ -215,17 +231,55 @@ async def _pagefind(docs: dict[str, str]) -> dict[str, bytes]:
             target = src / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
-        config = IndexConfig(output_path=str(out), exclude_selectors=EXCLUDE)
+        # Pagefind 1.5 answers WriteFiles before its (tokio) file writes are done, and
+        # leaving the context kills the service: a file could be cut short (1 build in
+        # 25 had an empty pagefind-entry.json). So the bundle is written to ``out``
+        # explicitly and read back only once complete, with the service still running;
+        # the write on leaving the context goes to a folder that is thrown away.
+        config = IndexConfig(output_path=str(Path(tmp, "discard")), exclude_selectors=EXCLUDE)
         async with PagefindIndex(config=config) as index:
             result = await index.add_directory(str(src))
             if result["page_count"] != len(docs):
                 raise RuntimeError(f"Pagefind indexed {result['page_count']} of {len(docs)} pages")
-        bundle = {
+            await index.write_files(output_path=str(out))
+            bundle = await _settled(out)
+    return {BUNDLE + path: content for path, content in canonical_bundle(bundle).items()}
+
+
+async def _settled(out: Path, timeout: float = 30.0) -> dict[str, bytes]:
+    """The files in ``out`` once Pagefind has finished writing them all."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    previous: dict[str, bytes] | None = None
+    while True:
+        files = {
             p.relative_to(out).as_posix(): p.read_bytes()
             for p in sorted(out.rglob("*"))
             if p.is_file() and not _UI_FILES.match(p.name)
         }
-    return {BUNDLE + path: content for path, content in canonical_bundle(bundle).items()}
+        if files == previous and _complete(files):
+            return files
+        if loop.time() > deadline:
+            raise RuntimeError("Pagefind did not finish writing its files")
+        previous = files
+        await asyncio.sleep(0.02)
+
+
+def _complete(files: dict[str, bytes]) -> bool:
+    """Whether the bundle is whole: entry names a meta file, every gzip file ends properly."""
+    try:
+        entry = json.loads(files["pagefind-entry.json"])
+        for lang in entry["languages"].values():
+            if f"pagefind.{lang['hash']}.pf_meta" not in files:
+                return False
+        for path, content in files.items():
+            if not content:
+                return False
+            if path.endswith((".pf_meta", ".pf_fragment", ".pf_index", ".pf_filter", ".pagefind")):
+                gzip.decompress(content)
+    except (KeyError, ValueError, TypeError, EOFError, OSError):
+        return False
+    return "pagefind.js" in files and "pagefind-worker.js" in files
 
 
 def _run(coro: Coroutine[Any, Any, T]) -> T:

@@ -214,6 +214,18 @@ def test_missing_pagefind_is_a_content_problem(site: Site, out: Path, monkeypatc
     assert "pagefind[extended]" in failed.value.problems.report()
 
 
+def test_a_bundle_cut_short_is_not_complete(out: Path) -> None:
+    """Pagefind may answer before its writes end: an empty or truncated file is waited for."""
+    root = out / "pagefind"
+    bundle = {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    assert search_mod._complete(bundle)
+    assert not search_mod._complete({**bundle, "pagefind-entry.json": b""})
+    fragment = next(k for k in bundle if k.endswith(".pf_fragment"))
+    assert not search_mod._complete({**bundle, fragment: bundle[fragment][:-9]})
+    meta = next(k for k in bundle if k.endswith(".pf_meta"))
+    assert not search_mod._complete({k: v for k, v in bundle.items() if k != meta})
+
+
 def test_env_switch_skips_search(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(search_mod.ENV_SKIP, "1")
     _, files = build_in_memory(_options())
@@ -431,3 +443,28 @@ def test_search_reached_from_the_menu(tab: Tab) -> None:
     tab.page.wait_for_function("() => document.getElementById('search-status').textContent.includes('请输入')")
     assert tab.page.get_attribute(f'.mainnav a[href="{PREFIX}search/"]', "aria-current") == "page"
     assert tab.errors == []
+
+
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("js", [True, False], ids=["results", "no-js"])
+def test_search_page_passes_axe(browser: Any, base_url: str, js: bool) -> None:
+    assert AXE.is_file(), f"{AXE} is missing: run `npm ci`"
+    # The page's CSP (script-src 'self') would block the injected axe script.
+    t = Tab(browser, base_url, bypass_csp=True)
+    try:
+        if js:
+            assert t.search("党费")
+        else:  # what a reader without JavaScript sees: search.js never runs
+            t.page.route("**/search.js", lambda route: route.abort())
+            t.page.goto(base_url + "search/?q=党费")
+            assert "需要浏览器启用 JavaScript" in t.status()
+        t.page.add_script_tag(path=str(AXE))
+        tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+        result = t.page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", tags)
+        problems = [(v["id"], [n["html"][:120] for n in v["nodes"]]) for v in result["violations"]]
+        assert problems == []
+    finally:
+        t.context.close()
