@@ -51,14 +51,16 @@ def prepare(options: BuildOptions) -> Site:
     return site
 
 
-def build_in_memory(options: BuildOptions) -> tuple[Site, dict[str, bytes]]:
-    """Everything but the disk: the site and ``{output path: bytes}``."""
+def build_in_memory(options: BuildOptions, search: bool = True) -> tuple[Site, dict[str, bytes]]:
+    """Everything but the disk: the site and ``{output path: bytes}``.
+
+    ``search`` adds the Pagefind index (also skipped with SUNSHINE_NO_SEARCH=1).
+    """
     site = prepare(options)
     files = _timed("render", lambda: render_site(site))
     _stop_on_errors(site)
-    # --- search (sunshine/outputs/search.py); SUNSHINE_NO_SEARCH=1 skips it ---
-    files.update(_timed("search", lambda: search_index(site, files)))
-    # --- end search ---
+    if search:
+        files.update(_timed("search", lambda: search_index(site, files)))
     return site, files
 
 
@@ -71,5 +73,5 @@ def build(options: BuildOptions) -> tuple[Site, Path]:
 
 def check(options: BuildOptions) -> Site:
     """Validate, guard and render (so links are checked) without writing."""
-    site, _ = build_in_memory(options)
+    site, _ = build_in_memory(options, search=False)
     return site

@@ -88,6 +88,7 @@ def render_site(site: Site) -> dict[str, bytes]:
             path = alias.strip("/") + "/"
             page("redirect.html", path, target=views[record.key], noindex=True)
     page("404.html", "404.html", noindex=True)
+    page("search.html", "search/")
     _copy_static(site, out)
     public = [v for v in views.values() if v.status != "gone"]
     for feed_path, feed in feeds.all_feeds(site, public).items():

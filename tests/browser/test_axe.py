@@ -31,6 +31,7 @@ PAGES = {
     "archive": ("public", "archive/"),
     "archive-year": ("public", "archive/2020/"),
     "404": ("public", "no-such-page/"),
+    "search": ("public", "search/?q=党费"),
     "withdrawn-notice": ("public", "notices/2020-03-chunji-dangyuan-lunxun/"),
     "notice-print-sheet": ("public", "notices/2020-06-fazhan-duixiang-gongshi/print/"),
     "rating-series": ("public", "ratings/series/town-branch-2020/"),
