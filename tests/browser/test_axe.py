@@ -36,6 +36,8 @@ PAGES = {
     "notice-print-sheet": ("public", "notices/2020-06-fazhan-duixiang-gongshi/print/"),
     "rating-series": ("public", "ratings/series/town-branch-2020/"),
     "internal-home": ("internal", ""),
+    "internal-compliance": ("internal", "compliance/"),
+    "internal-register": ("internal", "register/"),
 }
 
 
