@@ -116,6 +116,17 @@ _TYPE_MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+_PATTERN_HINTS = {
+    r"^[a-z0-9][a-z0-9-]*$": "只能用小写字母、数字和连字符“-”，如 dongshan",
+    r"^[A-Z]{2,6}$": "应为 2—6 个大写字母，如 QXZ",
+    r"^[A-Z]{2,6}-\d{4}-\d{4}$": "应为“代码-年份-四位序号”，如 QXZ-2020-0007",
+    r"^[A-Z]{2,6}-\d{4}-\d{4}#[a-z0-9][a-z0-9-]*$": "写成“考评索引号#组织编号”，如 QXZ-2020-0006#beiwu",
+    r"^\d{4}(-Q[1-4]|-H[12])?$": "写成 2020-Q1…2020-Q4、2020-H1、2020-H2 或 2020",
+    r"^\d{4}-(0[1-9]|1[0-2])$": "写成“年-月”，如 \"1990-05\"",
+    r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$": "写成“月-日”，如 \"03-31\"",
+}
+
+
 def _describe(kind: str, value: Any, ctx: dict[str, Any], msg: str) -> tuple[str, str]:
     shown = _show(value)
     if kind in _TYPE_MESSAGES:
@@ -128,7 +139,8 @@ def _describe(kind: str, value: Any, ctx: dict[str, Any], msg: str) -> tuple[str
     if kind in ("less_than_equal", "less_than"):
         return f"“{shown}”太大", f"不能大于 {ctx.get('le', ctx.get('lt'))}"
     if kind == "string_pattern_mismatch":
-        return f"“{shown}”格式不对", f"应符合 {ctx.get('pattern')}"
+        pattern = str(ctx.get("pattern"))
+        return f"“{shown}”格式不对", _PATTERN_HINTS.get(pattern, f"应符合 {pattern}")
     if kind == "value_error":
         text = str(ctx.get("error", msg)).removeprefix("Value error, ")
         message, _, hint = text.partition("|")
