@@ -1,0 +1,377 @@
+"""``python build.py serve``: preview the site while editing, on 127.0.0.1.
+
+A thin wrapper around livereload. It builds once into the output folder, then
+polls content/, templates/, static/ and config.yaml every 0.2 s. When files
+change it waits until nothing has changed for 0.3 s (a burst of saves gives one
+rebuild), rebuilds fully (``write_site`` swaps the folder atomically) and tells
+every open page to reload through livereload's websocket.
+
+When a rebuild fails, the last good site stays on disk and keeps being served,
+and every HTML page gets a panel at the top::
+
+    网站未更新：发现 2 个问题
+    content/notices/a.md:3: org: 未知的组织编号“nosuch” — 是否指“town”？
+
+The terminal prints the same lines. The next good rebuild removes the panel. A
+template error (Jinja) and any unexpected error show the same way, so the server
+never stops while someone edits.
+
+Three pieces are testable without sockets: :class:`Rebuilder` (one rebuild, its
+result), :class:`ChangeWatcher` (when to rebuild) and :class:`Preview` (what a
+request gets). Only :func:`serve` opens a port. livereload is used for its
+websocket handler and client script only: its own watcher throttles reloads
+(3 s) and reloads once on the first scan, so Sunshine polls by itself and calls
+``LiveReloadHandler.reload_waiters`` after each rebuild. The page's own
+Content-Security-Policy stays intact: the client script is loaded from the same
+origin, not inlined.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+import html
+import logging
+import mimetypes
+import os
+import re
+import time
+import traceback
+import webbrowser
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote
+
+import jinja2
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
+from livereload.watcher import Watcher
+from tornado import web
+from tornado.ioloop import PeriodicCallback
+
+from .config import load_config
+from .pipeline import build
+from .problems import BuildFailed, Problems
+from .site import BuildOptions
+
+__all__ = ["ChangeWatcher", "Preview", "RebuildResult", "Rebuilder", "Reply", "ServeError", "problem_panel", "serve"]
+
+log = logging.getLogger("sunshine")
+
+WATCHED = ("content", "templates", "static", "config.yaml")
+POLL_SECONDS = 0.2
+SETTLE_SECONDS = 0.3
+PANEL_ID = "sunshine-problems"
+PANEL_CSS = "/__sunshine__/problems.css"
+_IGNORED = re.compile(r"(^\.|~$|\.swp$|\.swx$|\.tmp$|^4913$)")
+_BODY = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
+_TYPES = {".wasm": "application/wasm", ".js": "text/javascript", ".mjs": "text/javascript", ".json": "application/json"}
+_CSS = """\
+.sunshine-problems{margin:0;padding:1em 1.25em;background:#fff3f3;color:#4a0000;border-bottom:4px solid #b00;font:16px/1.6 sans-serif}
+.sunshine-problems h2{margin:0 0 .5em;font-size:1.25em;color:#a00}
+.sunshine-problems ol{margin:0 0 .5em 1.5em;padding:0}
+.sunshine-problems li{margin:.25em 0}
+.sunshine-problems code{white-space:pre-wrap;word-break:break-all;font-family:monospace}
+.sunshine-problems p{margin:.5em 0 0;font-size:.9em}
+"""
+
+
+class ServeError(Exception):
+    """The preview cannot start (port in use…); the message is Chinese."""
+
+
+@dataclass(frozen=True)
+class RebuildResult:
+    """One rebuild: whether the site was updated, the problems as text, the time taken."""
+
+    ok: bool
+    problems_text: str
+    seconds: float
+    problems: tuple[str, ...] = ()  # one line each: file:line: field: message — hint
+    warnings: tuple[str, ...] = ()
+
+
+class Rebuilder:
+    """Rebuild the edition into its output folder and remember how it went."""
+
+    def __init__(self, options: BuildOptions, follow_clock: bool = False):
+        self.options = options
+        self.follow_clock = follow_clock
+        self.last: RebuildResult | None = None
+        self.prefix = _config_prefix(options.root)
+
+    def rebuild(self) -> RebuildResult:
+        """Build fully; on failure the previous output stays and the result holds the problems."""
+        options = self.options
+        if self.follow_clock:
+            options = dataclasses.replace(options, now=dt.datetime.now(tz=options.now.tzinfo))
+        started = time.perf_counter()
+        lines: tuple[str, ...] = ()
+        warnings: tuple[str, ...] = ()
+        try:
+            site, _ = build(options)
+        except BuildFailed as failed:
+            lines = tuple(p.format() for p in failed.problems.sorted())
+        except jinja2.TemplateError as exc:
+            lines = (_template_problem(exc, options.root),)
+        except Exception as exc:  # a bug in Sunshine: keep the preview running, show it
+            log.error("%s", "".join(traceback.format_exception(exc)).rstrip())
+            lines = (f"内部错误：{type(exc).__name__}: {exc} — 这是程序的问题，不是内容的问题：请把终端中的错误信息交给维护人员",)
+        else:
+            warnings = tuple(p.format() for p in site.problems.sorted())
+            self.prefix = site.cfg.path_prefix
+        seconds = time.perf_counter() - started
+        self.last = RebuildResult(not lines, "\n".join(lines), seconds, lines, warnings)
+        return self.last
+
+
+def _config_prefix(root: Path) -> str:
+    cfg = load_config(root, Problems())
+    return cfg.path_prefix if cfg is not None else "/"
+
+
+def _template_problem(exc: jinja2.TemplateError, root: Path) -> str:
+    """``templates/x.html:12: 模板错误：… — …`` from a Jinja exception and its traceback."""
+    filename, line = None, 0
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        filename, line = exc.filename or exc.name, exc.lineno
+    else:
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if "templates" in Path(frame.filename).parts:
+                filename, line = frame.filename, frame.lineno or 0
+                break
+    if isinstance(exc, jinja2.TemplateNotFound):
+        filename, message = filename or "templates", f"找不到模板“{exc.name}”"
+    else:
+        message = exc.message or type(exc).__name__
+    where = _template_path(filename, root) if filename else "templates"
+    where = f"{where}:{line}" if line else where
+    return f"{where}: 模板错误：{message} — 请检查这一行的变量名、过滤器和 {{% %}} 标签是否成对"
+
+
+def _template_path(filename: str, root: Path) -> str:
+    path = Path(filename)
+    if path.is_absolute() and path.is_relative_to(root):
+        return path.relative_to(root).as_posix()
+    parts = path.parts
+    if "templates" not in parts:
+        return f"templates/{filename}"
+    cut = len(parts) - 1 - parts[::-1].index("templates")
+    return "/".join(parts[cut:])
+
+
+class ChangeWatcher:
+    """Poll the watched files; report the changed paths once they have settled."""
+
+    def __init__(self, root: Path, settle: float = SETTLE_SECONDS):
+        self.root = root
+        self.settle = settle
+        self._seen = self.snapshot()
+        self._pending: set[str] = set()
+        self._last_change = 0.0
+
+    def snapshot(self) -> dict[str, tuple[int, int]]:
+        """``{relative path: (mtime_ns, size)}`` of every watched file."""
+        found: dict[str, tuple[int, int]] = {}
+        for name in WATCHED:
+            for path in _files(self.root / name):
+                try:
+                    stat = path.stat()
+                except OSError:  # deleted while walking
+                    continue
+                found[path.relative_to(self.root).as_posix()] = (stat.st_mtime_ns, stat.st_size)
+        return found
+
+    def poll(self, now: float) -> list[str]:
+        """The changed paths when the last change is ``settle`` seconds old, else []."""
+        current = self.snapshot()
+        changed = {p for p in current.keys() | self._seen.keys() if current.get(p) != self._seen.get(p)}
+        if changed:
+            self._pending |= changed
+            self._last_change = now
+            self._seen = current
+        if self._pending and now - self._last_change >= self.settle:
+            done, self._pending = sorted(self._pending), set()
+            return done
+        return []
+
+
+def _files(top: Path) -> Iterator[Path]:
+    """The files under ``top`` (or ``top`` itself), without hidden and editor temp files."""
+    if top.is_file():
+        yield top
+        return
+    for folder, dirs, files in os.walk(top):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        yield from (Path(folder) / f for f in sorted(files) if not _IGNORED.search(f))
+
+
+def problem_panel(result: RebuildResult) -> str:
+    """The HTML panel listing a failed rebuild's problems."""
+    items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in result.problems)
+    return (
+        f'<section id="{PANEL_ID}" class="sunshine-problems" role="alert" aria-labelledby="{PANEL_ID}-title">'
+        f'<h2 id="{PANEL_ID}-title">网站未更新：发现 {len(result.problems)} 个问题</h2><ol>{items}</ol>'
+        "<p>下面仍是上次成功生成的网站。按提示修改文件并保存，本页会自动刷新。"
+        "常见错误的含义见 docs/errors.md。</p></section>"
+    )
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    body: bytes = b""
+    content_type: str = "text/html; charset=utf-8"
+    location: str | None = None
+
+
+class Preview:
+    """What each request gets: the output folder under the path prefix, pages decorated."""
+
+    def __init__(self, rebuilder: Rebuilder, live_script: str = ""):
+        self.rebuilder = rebuilder
+        self.live_script = live_script
+
+    def respond(self, url_path: str) -> Reply:
+        """Answer a GET for ``url_path`` (as sent, percent-encoded)."""
+        path = unquote(url_path)
+        prefix = self.rebuilder.prefix
+        if path == PANEL_CSS:
+            return Reply(200, _CSS.encode(), "text/css; charset=utf-8")
+        if not path.startswith(prefix):
+            if path in ("", "/", prefix.rstrip("/")):
+                return Reply(302, location=prefix)
+            return self._not_found()
+        out = self.rebuilder.options.output.resolve()
+        if not out.is_dir():
+            title = "网站尚未生成"
+            page = f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title></head><body><h1>{title}</h1></body></html>'
+            return Reply(503, self.decorate(page.encode()))
+        target = (out / path[len(prefix):]).resolve()
+        if target != out and out not in target.parents:
+            return self._not_found()
+        if target.is_dir():
+            if not path.endswith("/"):
+                return Reply(301, location=url_path + "/")
+            target = target / "index.html"
+        if not target.is_file():
+            return self._not_found()
+        body = target.read_bytes()
+        content_type = _content_type(target)
+        if content_type.startswith("text/html"):
+            body = self.decorate(body)
+        return Reply(200, body, content_type)
+
+    def _not_found(self) -> Reply:
+        page = self.rebuilder.options.output / "404.html"
+        body = page.read_bytes() if page.is_file() else "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>找不到页面</title></head><body><h1>找不到页面</h1></body></html>".encode()
+        return Reply(404, self.decorate(body))
+
+    def decorate(self, page: bytes) -> bytes:
+        """Add the livereload client and, after a failed rebuild, the problem panel."""
+        last = self.rebuilder.last
+        failed = last is not None and not last.ok
+        head = self.live_script + (f'<link rel="stylesheet" href="{PANEL_CSS}">' if failed else "")
+        if head:
+            at = page.lower().find(b"</head>")
+            page = page[:at] + head.encode() + page[at:] if at >= 0 else head.encode() + page
+        if failed and last is not None:
+            panel = problem_panel(last).encode()
+            match = _BODY.search(page)
+            at = match.end() if match else len(page)
+            page = page[:at] + panel + page[at:]
+        return page
+
+
+def _content_type(path: Path) -> str:
+    guessed = _TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    textual = guessed.startswith("text/") or guessed in ("application/json", "application/xml", "application/atom+xml", "image/svg+xml")
+    return f"{guessed}; charset=utf-8" if textual else guessed
+
+
+class _Handler(web.RequestHandler):
+    def initialize(self, preview: Preview) -> None:
+        self.preview = preview
+
+    def get(self, path: str) -> None:
+        reply = self.preview.respond(self.request.path)
+        if reply.location is not None:
+            self.redirect(reply.location, status=reply.status)
+            return
+        self.set_status(reply.status)
+        self.set_header("Content-Type", reply.content_type)
+        self.set_header("Cache-Control", "no-store")
+        if self.request.method == "HEAD":
+            self.set_header("Content-Length", str(len(reply.body)))
+            self.finish()
+        else:
+            self.finish(reply.body)
+
+    def head(self, path: str) -> None:
+        self.get(path)
+
+
+def report(result: RebuildResult) -> str:
+    """The terminal lines for one rebuild."""
+    stamp = time.strftime("%H:%M:%S")
+    if result.ok:
+        lines = [*result.warnings, f"[{stamp}] 已重新生成（{result.seconds:.1f} 秒）"]
+        if result.warnings:
+            lines.append(f"警告 {len(result.warnings)} 个（发布时用 --strict 会视为错误）。")
+        return "\n".join(lines)
+    return (
+        f"{result.problems_text}\n[{stamp}] 网站未更新：发现 {len(result.problems)} 个问题。"
+        "预览中仍是上次成功生成的网站；改好并保存后会自动重新生成。"
+    )
+
+
+def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False, follow_clock: bool = False) -> None:
+    """Build, serve ``options.output`` at the site's path prefix, rebuild and reload on change.
+
+    Blocks until Ctrl+C. Listens on ``host`` (loopback unless told otherwise).
+    ``follow_clock`` makes every rebuild use the current time instead of ``options.now``.
+    """
+    rebuilder = Rebuilder(options, follow_clock)
+    try:
+        asyncio.run(_run(rebuilder, host, port, open_browser))
+    except KeyboardInterrupt:
+        print("\n已停止预览。", flush=True)
+
+
+async def _run(rebuilder: Rebuilder, host: str, port: int, open_browser: bool) -> None:
+    preview = Preview(rebuilder, f'<script src="/livereload.js?port={port}"></script>')
+    LiveReloadHandler.watcher = Watcher()  # only read for its log line
+    LiveReloadHandler.live_css = False
+    logging.getLogger("tornado.access").setLevel(logging.CRITICAL)  # no line per 404 (favicon…)
+    app = web.Application([
+        (r"/livereload", LiveReloadHandler),
+        (r"/livereload\.js", LiveReloadJSHandler),
+        (r"(.*)", _Handler, {"preview": preview}),
+    ])
+    try:
+        app.listen(port, address=host)
+    except OSError as exc:
+        raise ServeError(f"无法在 {host}:{port} 上启动预览（{exc.strerror}）：端口可能已被占用，请用 --port 换一个") from None
+    internal = rebuilder.options.edition == "internal"
+    print(f"正在生成{'党内版（含党内公开和限定范围公开的记录）' if internal else '对外公开版'}……", flush=True)
+    watcher = ChangeWatcher(rebuilder.options.root)  # before the build: edits made during it count
+    print(report(rebuilder.rebuild()), flush=True)
+
+    def tick() -> None:
+        changed = watcher.poll(time.monotonic())
+        if changed:
+            shown = "、".join(changed[:3]) + ("等" if len(changed) > 3 else "")
+            print(f"检测到修改：{shown}，正在重新生成……", flush=True)
+            print(report(rebuilder.rebuild()), flush=True)
+            LiveReloadHandler.reload_waiters("*")
+
+    PeriodicCallback(tick, POLL_SECONDS * 1000).start()
+    shown_host = f"[{host}]" if ":" in host else host
+    url = f"http://{shown_host}:{port}{rebuilder.prefix}"
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"注意：正在监听 {host}，同一网络中的其他电脑也能访问本预览。", flush=True)
+    print(f"预览地址：{url}  （按 Ctrl+C 停止）", flush=True)
+    if open_browser:
+        webbrowser.open(url)
+    await asyncio.Event().wait()

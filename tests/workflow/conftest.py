@@ -1,0 +1,45 @@
+"""Fixtures for the staff workflow tests: a writable copy of the sample site.
+
+``sample_root`` copies config.yaml, content/, templates/ and static/ of the
+repository into a temp folder (templates and static so that a test may break
+them without touching the repository). Builds use a fixed clock and skip the
+Pagefind index unless a test asks for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from sunshine.site import BuildOptions
+
+REPO = Path(__file__).resolve().parents[2]
+NOW = dt.datetime(2020, 6, 15, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+TODAY = dt.date(2020, 6, 15)
+
+
+def copy_sample(target: Path) -> Path:
+    """Copy the sample site's sources into ``target`` and return it."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(REPO / "config.yaml", target / "config.yaml")
+    for name in ("content", "templates", "static"):
+        shutil.copytree(REPO / name, target / name)
+    return target
+
+
+def options_for(root: Path, edition: str = "public", strict: bool = False) -> BuildOptions:
+    assert edition in ("public", "internal")
+    return BuildOptions(
+        root=root, now=NOW, edition="public" if edition == "public" else "internal",
+        strict=strict, out_dir=root / ("out" if edition == "public" else "out-internal"), history=False,
+    )
+
+
+@pytest.fixture
+def sample_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SUNSHINE_NO_SEARCH", "1")
+    return copy_sample(tmp_path / "site-src")
