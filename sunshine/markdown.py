@@ -111,7 +111,10 @@ def _converter() -> markdown.Markdown:
     if _MD is None:
         _MD = markdown.Markdown(
             extensions=["tables", "footnotes", "sane_lists", "toc", _SunshineExtension()],
-            extension_configs={"toc": {"slugify": slugify_unicode, "toc_depth": "2-3"}},
+            extension_configs={
+                "toc": {"slugify": slugify_unicode, "toc_depth": "2-3"},
+                "footnotes": {"BACKLINK_TITLE": "返回正文第 %d 处注释"},
+            },
             output_format="html",
         )
     return _MD

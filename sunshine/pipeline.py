@@ -40,7 +40,8 @@ def _stop_on_errors(site: Site) -> None:
 def prepare(options: BuildOptions) -> Site:
     """Load, validate, enrich, guard and route; raise BuildFailed on any error."""
     site = _timed("load", lambda: load_site(options))
-    _stop_on_errors(site)
+    if site.config is None:  # without a config nothing else can be checked
+        _stop_on_errors(site)
     _timed("validate", lambda: validate_site(site))
     _stop_on_errors(site)
     _timed("enrich", lambda: enrich_site(site))

@@ -34,10 +34,12 @@ def check_output_dir(root: Path, out: Path) -> str | None:
     """Why ``out`` may not be used as the output folder, or None."""
     root = root.resolve()
     out = out.resolve()
-    protected = [root, *(root / d for d in ("content", "templates", "static", "sunshine", "tests", ".git"))]
-    for folder in protected:
-        if out == folder or out in folder.parents:
-            return f"输出文件夹 {out} 会覆盖网站源文件（{folder.name or folder}）"
+    if out == root or out in root.parents:
+        return f"输出文件夹 {out} 是网站根目录或其上级，会覆盖网站源文件"
+    for name in ("content", "templates", "static", "sunshine", "tests", ".git", ".cache", "node_modules"):
+        folder = root / name
+        if out == folder or out.is_relative_to(folder):
+            return f"输出文件夹 {out} 在 {name}/ 之内，会覆盖网站源文件"
     return None
 
 

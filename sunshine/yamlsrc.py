@@ -156,6 +156,12 @@ def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
         raise _yaml_error(exc, offset, text) from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + first_line
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        raise SourceError(
+            line, f"含有不可见的控制字符 U+{ord(char):04X}", "请删除该字符（常见于从其他软件复制的文字）", "control-character"
+        ) from None
     except yaml.YAMLError as exc:  # pragma: no cover - errors without marks are rare
         raise SourceError(first_line, f"YAML 无法解析（{exc}）", "请检查缩进和引号", "yaml") from None
     if node is None:
@@ -208,6 +214,8 @@ class _Builder:
             if not isinstance(key_node, ScalarNode):
                 raise SourceError(self._line(key_node), "字段名必须是文字", "请检查这一行的写法", "yaml-key")
             key = str(key_node.value)
+            if key == "<<":
+                raise SourceError(self._line(key_node), "不支持“<<”合并写法", "请直接写出每个字段", "yaml-merge")
             child_path = f"{path}.{key}" if path else key
             line = self._line(key_node)
             if key in result:

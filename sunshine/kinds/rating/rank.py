@@ -41,7 +41,7 @@ def highlight_marks(totals: Sequence[Decimal], n: int) -> list[Mark]:
     return ["top" if t <= n else "bottom" if b <= n else "" for t, b in zip(top, bottom, strict=True)]
 
 
-_PARTS = {"Q1": ("第一季度", 1), "Q2": ("第二季度", 2), "H1": ("上半年", 2.5), "Q3": ("第三季度", 3), "Q4": ("第四季度", 4), "H2": ("下半年", 4.5), "": ("年度", 5)}
+_PARTS = {"Q1": ("第一季度", 1), "Q2": ("第二季度", 2), "H1": ("上半年", 2.5), "Q3": ("第三季度", 3), "Q4": ("第四季度", 4), "H2": ("下半年", 4.5), "": ("度", 5)}
 
 
 def period_label(period: str) -> str:
