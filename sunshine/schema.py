@@ -69,6 +69,14 @@ def _problem(model: type[BaseModel], err: ErrorDetails, doc: YamlDoc, path: str)
         allowed = _field_names(model, loc[:-1])
         message = f"未知字段“{loc[-1]}”"
         hint = suggest(str(loc[-1]), allowed) if allowed else "请删除这个字段"
+    elif kind == "value_error" and "::" in str(ctx.get("error", "")):
+        # a model check names its field: "field[@line_field]::message|hint"
+        target, _, _ = str(ctx.get("error")).removeprefix("Value error, ").partition("::")
+        name, _, anchor = target.partition("@")
+        parent = format_loc(loc)
+        field = f"{parent}.{name}" if parent else name
+        anchor_path = f"{parent}.{anchor}" if parent and anchor else anchor or field
+        line = doc.line_of(anchor_path, doc.line_of(parent) if parent else doc.line_of("title"))
     elif kind == "literal_error":
         expected = ctx.get("expected", "")
         hint = "可选：" + str(expected).replace("'", "").replace(" or ", "、").replace(", ", "、")
@@ -119,7 +127,7 @@ _TYPE_MESSAGES: dict[str, tuple[str, str]] = {
 _PATTERN_HINTS = {
     r"^[a-z0-9][a-z0-9-]*$": "只能用小写字母、数字和连字符“-”，如 dongshan",
     r"^[A-Z]{2,6}$": "应为 2—6 个大写字母，如 QXZ",
-    r"^[A-Z]{2,6}-\d{4}-\d{4}$": "应为“代码-年份-四位序号”，如 QXZ-2020-0007",
+    r"^[A-Z]{2,6}-\d{4}-\d{4}$": "写成“机构代码-年份-四位序号”，如 QXZ-2020-0007",
     r"^[A-Z]{2,6}-\d{4}-\d{4}#[a-z0-9][a-z0-9-]*$": "写成“考评索引号#组织编号”，如 QXZ-2020-0006#beiwu",
     r"^\d{4}(-Q[1-4]|-H[12])?$": "写成 2020-Q1…2020-Q4、2020-H1、2020-H2 或 2020",
     r"^\d{4}-(0[1-9]|1[0-2])$": "写成“年-月”，如 \"1990-05\"",
@@ -144,7 +152,7 @@ def _describe(kind: str, value: Any, ctx: dict[str, Any], msg: str) -> tuple[str
     if kind == "value_error":
         text = str(ctx.get("error", msg)).removeprefix("Value error, ")
         message, _, hint = text.partition("|")
-        return message, hint
+        return message.partition("::")[2] or message, hint
     return f"值无效（{msg}）", "请参照编辑指南修改"
 
 

@@ -34,6 +34,9 @@ __all__ = ["Decoded", "SourceError", "YamlDoc", "decode_text", "line_of", "load_
 _MAX_NODES = 200_000
 
 
+_CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 class SourceError(Exception):
     """A located problem while reading a file: line (from 1), field, message, hint."""
 
@@ -121,6 +124,12 @@ def decode_text(raw: bytes) -> Decoded:
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise SourceError(line, "文件含有空字符（\\0），可能不是文本文件", "请确认文件类型", "binary")
+    control = _CONTROL.search(text)
+    if control is not None:
+        line = text[: control.start()].count("\n") + 1
+        raise SourceError(
+            line, f"文件含有不可见的控制字符（U+{ord(control.group()):04X}）", "请删除该字符后重新保存", "control-character"
+        )
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return Decoded(text, had_bom)
 
@@ -157,10 +166,11 @@ def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
     except yaml.MarkedYAMLError as exc:
         raise _yaml_error(exc, offset, text) from None
     except yaml.reader.ReaderError as exc:
-        line = text[: exc.position].count("\n") + first_line
         char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        index = text.find(char)
+        line = (text[:index].count("\n") if index >= 0 else 0) + first_line
         raise SourceError(
-            line, f"含有不可见的控制字符 U+{ord(char):04X}", "请删除该字符（常见于从其他软件复制的文字）", "control-character"
+            line, f"文件含有不可见的控制字符（U+{ord(char):04X}）", "请删除该字符后重新保存", "control-character"
         ) from None
     except yaml.YAMLError as exc:  # pragma: no cover - errors without marks are rare
         raise SourceError(first_line, f"YAML 无法解析（{exc}）", "请检查缩进和引号", "yaml") from None

@@ -86,7 +86,7 @@ class CommonFields(Strict):
     def _reason_needed(self) -> CommonFields:
         if self.status != "active" and not self.withdrawn_reason.strip():
             raise ValueError(
-                f"状态为 {self.status} 时必须写明原因|请添加“withdrawn_reason: 撤回原因”"
+                f"withdrawn_reason@status::状态为 {self.status} 时必须写明原因|请添加“withdrawn_reason: 撤回原因”"
             )
         return self
 

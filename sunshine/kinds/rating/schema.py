@@ -53,7 +53,7 @@ class Fields(CommonFields):
         if self.total is not None:
             declared = round(sum(c.max for c in self.criteria), 6)
             if declared != round(self.total, 6):
-                raise ValueError(f"各项满分之和 {declared:g} 与满分合计 total: {self.total:g} 不符|请核对各考评项目的 max")
+                raise ValueError(f"total::各项满分之和 {declared:g} 与满分合计 total: {self.total:g} 不符|请核对各考评项目的 max")
         return self
 
     @property
