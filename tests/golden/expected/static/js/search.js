@@ -243,8 +243,8 @@
     pending = results.slice(TOP);
     var exact = datas.filter(isExact).length;
     var what = state.q ? "包含“" + state.q + "”的" : "符合条件的";
-    var plus = pending.length ? "多于 " : "";
-    if (exact) say("找到 " + plus + exact + " 条" + what + "信息。");
+    var plus = pending.length ? "至少 " : "";
+    if (exact) say("找到" + (plus ? plus : " ") + exact + " 条" + what + "信息。");
     else if (results.length) say("没有找到" + what + "信息，下面是只包含部分词语的信息。");
     else say("没有找到" + what + "信息。");
     place(rank(datas));
