@@ -3,6 +3,9 @@
     python build.py [build]            build the public edition into site/
     python build.py check              validate, guard and link-check; write nothing
     python build.py report             compliance with the disclosure catalog
+    python build.py serve              preview on 127.0.0.1:8000, rebuilt and reloaded on save
+    python build.py new notice "标题" --org town --type 发展对象公示   start a record
+    python build.py schema             JSON Schemas and .vscode/settings.json for editors
     python build.py --edition internal build every scope into site-internal/
     python build.py --now 2020-06-15   fix the build time (also SOURCE_DATE_EPOCH)
 
@@ -26,6 +29,9 @@ from .annual import write_annual_report
 from .kinds import KINDS
 from .pipeline import build, check, prepare
 from .problems import BuildFailed
+from .scaffold import ScaffoldError, new_record, preview_url
+from .schemas import SchemaError, write_schemas
+from .serve import ServeError, serve
 from .site import BuildOptions, Edition, Site
 
 __all__ = ["main", "parse_now"]
@@ -70,6 +76,17 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--org", default=None, help="只看一个组织")
     report.add_argument("--fail-on-overdue", action="store_true", help="有逾期或未公开事项时以状态 1 退出")
     report.add_argument("--annual", type=int, default=None, metavar="YEAR", help="生成该年度的党务公开年度报告")
+    preview = commands.add_parser("serve", parents=[common], help="本机预览：保存后自动重新生成并刷新浏览器")
+    preview.add_argument("--host", default="127.0.0.1", help="监听地址，默认 127.0.0.1（只有本机能访问）")
+    preview.add_argument("--port", type=int, default=8000, help="端口，默认 8000")
+    preview.add_argument("--open", action="store_true", help="启动后打开浏览器")
+    new = commands.add_parser("new", parents=[common], help="新建一条记录（各字段已预填并附说明）")
+    new.add_argument("kind", help="记录类别：notice 公示公告、plan 工作计划、rating 考评排名、page 栏目页面")
+    new.add_argument("title", help="标题")
+    new.add_argument("--org", required=True, help="发布机构的组织编号（config.yaml 中 orgs 的 id）")
+    new.add_argument("--type", dest="notice_type", default=None, help="公示类型（只用于 notice），默认 一般公告")
+    new.add_argument("--date", default=None, help="发布日期，如 2020-06-15，默认今天")
+    commands.add_parser("schema", aliases=["schemas"], parents=[common], help="生成编辑器用的 JSON Schema 和 .vscode/settings.json")
     return parser
 
 
@@ -93,7 +110,13 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError:
         print(f"--now 的时间格式不对：{args.now}（应写成 2020-06-15 或 2020-06-15T09:00）", file=sys.stderr)
         return 2
+    if command == "new":
+        return _new(args)
+    if command in ("schema", "schemas"):
+        return _schemas(args)
     try:
+        if command == "serve":
+            return _serve(args, options)
         if command == "report":
             return _report(args, options)
         if command == "check":
@@ -106,6 +129,46 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if not args.quiet:
         print(_summary(site, written, options.root))
+    return 0
+
+
+def _serve(args: argparse.Namespace, options: BuildOptions) -> int:
+    follow_clock = args.now is None and "SOURCE_DATE_EPOCH" not in os.environ
+    try:
+        serve(options, host=args.host, port=args.port, open_browser=args.open, follow_clock=follow_clock)
+    except ServeError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    root = args.root.resolve()
+    try:
+        today = dt.date.fromisoformat(args.date) if args.date else None
+    except ValueError:
+        print(f"--date 的日期格式不对：{args.date}（应写成 2020-06-15）", file=sys.stderr)
+        return 2
+    try:
+        path = new_record(root, args.kind, args.title, args.org, args.notice_type, today=today)
+    except ScaffoldError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(f"已新建：{path.relative_to(root)}")
+    print("请打开文件填写 scope（公开范围）和标着“待填写”的内容；每个字段后面都有说明。")
+    print(f"预览：python build.py serve（党内公开的记录加 --edition internal），然后打开 {preview_url(root, path)}")
+    return 0
+
+
+def _schemas(args: argparse.Namespace) -> int:
+    root = args.root.resolve()
+    try:
+        written = write_schemas(root)
+    except SchemaError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    for path in written:
+        print(f"已写入：{path.relative_to(root)}")
     return 0
 
 
