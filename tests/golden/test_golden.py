@@ -288,6 +288,13 @@ def test_sitemap_urls_resolve(public: dict[str, bytes]) -> None:
     assert [loc for loc in locs if _target(urlsplit(loc).path) not in public] == []
 
 
+def test_sitemap_lists_no_noindex_page(public: dict[str, bytes]) -> None:
+    locs = re.findall(r"<loc>([^<]+)</loc>", public["sitemap.xml"].decode())
+    noindex = re.compile(r'<meta name="robots" content="[^"]*noindex')
+    pages = [_target(urlsplit(loc).path) for loc in locs]
+    assert [p for p in pages if noindex.search(public[p].decode())] == []
+
+
 # --------------------------------------------------------------------------- targeted assertions
 
 
