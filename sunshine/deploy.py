@@ -14,8 +14,8 @@ differs are uploaded, in an order that never lets a live page link to a page tha
 is not there yet:
 
 1. static assets, attachments and per-record data (``static/``, ``notices/a/x.csv``)
-2. record pages (``notices/a/index.html``, its print sheet)
-3. other pages (404, redirects of old addresses, free pages' leftovers)
+2. record pages (``notices/a/index.html``, its print sheet, free pages like ``about/``)
+3. other pages (404, redirect pages of old addresses)
 4. list pages and the search index (``notices/``, ``catalog/``, ``orgs/``, ``archive/``, ``page/N``)
 5. home page, feeds, calendars, ``sitemap.xml``, ``SHA256SUMS``
 6. removed files are deleted: only files listed in the *old* manifest (never anything
@@ -434,7 +434,9 @@ class S3Backend:
                 return None
             raise DeployError(f"读取 {self._where()}{MANIFEST} 失败：{error}") from None
         except self.errors as error:
-            raise DeployError(f"连接 S3 失败：{error} — 请检查 --endpoint-url 和网络") from None
+            raise DeployError(
+                f"S3 请求失败：{error} — 请检查 --endpoint-url、网络，以及 AWS_ACCESS_KEY_ID、AWS_SECRET_ACCESS_KEY 环境变量"
+            ) from None
 
     def put(self, path: str) -> None:
         body = (self.site_dir / path).read_bytes()
@@ -605,10 +607,12 @@ def deploy(
             else:
                 backend.delete(list(step.paths), keep_dirs)
         except DeployError as error:
-            raise DeployError(
-                f"{error}\n发布在第 {number}/{total} 步中断：线上网站仍以原有 manifest.json 为准，"
-                "已上传的页面都是完整文件、链接不会断；排除故障后重新运行同一命令即可完成发布。"
-            ) from None
+            state = (
+                "目标上还没有完整的网站（首次发布）"
+                if plan.first
+                else "线上网站仍以原有 manifest.json 为准，已上传的都是完整文件，链接不会断"
+            )
+            raise DeployError(f"{error}\n发布在第 {number}/{total} 步中断：{state}；排除故障后重新运行同一命令即可完成发布。") from None
     log(f"发布完成：{plan.summary()}。")
     return plan
 
