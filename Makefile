@@ -4,7 +4,7 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-APT_PACKAGES := chromium fonts-wqy-microhei poppler-utils
+APT_PACKAGES := chromium fonts-wqy-microhei poppler-utils rsync nginx
 
 .PHONY: site test install test-deps lint golden clean
 
@@ -21,7 +21,8 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	touch $@
 
 test-deps: install $(VENV)/.test-installed node_modules/.installed
-	@command -v chromium >/dev/null && fc-list | grep -qi "wenquanyi\|wqy" && command -v pdftoppm >/dev/null || { \
+	@command -v chromium >/dev/null && fc-list | grep -qi "wenquanyi\|wqy" && command -v pdftoppm >/dev/null \
+	  && command -v rsync >/dev/null && command -v nginx >/dev/null || { \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES); }
 
 $(VENV)/.test-installed: requirements-test.txt $(VENV)/.installed

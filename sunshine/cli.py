@@ -6,6 +6,8 @@
     python build.py serve              preview on 127.0.0.1:8000, rebuilt and reloaded on save
     python build.py new notice "标题" --org town --type 发展对象公示   start a record
     python build.py schema             JSON Schemas and .vscode/settings.json for editors
+    python build.py deploy TARGET      publish site/ (changed files only) to rsync://…, user@host:path,
+                                       a folder or s3://bucket/prefix; --dry-run lists the plan
     python build.py --edition internal build every scope into site-internal/
     python build.py --now 2020-06-15   fix the build time (also SOURCE_DATE_EPOCH)
 
@@ -87,6 +89,10 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--type", dest="notice_type", default=None, help="公示类型（只用于 notice），默认 一般公告")
     new.add_argument("--date", default=None, help="发布日期，如 2020-06-15，默认今天")
     commands.add_parser("schema", aliases=["schemas"], parents=[common], help="生成编辑器用的 JSON Schema 和 .vscode/settings.json")
+    deploy = commands.add_parser("deploy", parents=[common], help="发布已生成的网站（只上传有变化的文件）")
+    deploy.add_argument("target", help="发布目标：rsync://主机/模块/路径/、用户@主机:路径、本地文件夹或 s3://存储桶/前缀")
+    deploy.add_argument("--dry-run", action="store_true", help="只列出要上传和删除的文件，不改动目标")
+    deploy.add_argument("--endpoint-url", default=None, help="s3:// 目标的 S3 兼容服务地址（阿里云 OSS、腾讯云 COS、MinIO）")
     return parser
 
 
@@ -105,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     logging.getLogger("sunshine").setLevel(logging.DEBUG if args.verbose else logging.WARNING)
     command = args.command or "build"
+    if command == "deploy":
+        return _deploy(args)
     try:
         options = _options(args, "internal" if command == "report" else "public")
     except ValueError:
@@ -185,6 +193,24 @@ def _report(args: argparse.Namespace, options: BuildOptions) -> int:
         print(f"提醒：{line}")
     overdue = [ob for ob in found if ob.status in ("late", "missing")]
     return 1 if args.fail_on_overdue and overdue else 0
+
+
+def _deploy(args: argparse.Namespace) -> int:
+    """Publish the built site: ``--out``, else site/ (site-internal/ with ``--edition internal``)."""
+    from .deploy import DeployError, TargetError, deploy
+
+    internal = args.edition == "internal"
+    site_dir = args.out.resolve() if args.out else args.root.resolve() / ("site-internal" if internal else "site")
+    log = (lambda _line: None) if args.quiet else print
+    try:
+        deploy(site_dir, args.target, dry_run=args.dry_run, endpoint_url=args.endpoint_url, allow_internal=internal, log=log)
+    except TargetError as error:  # a target this command cannot use: a bad command line
+        print(error, file=sys.stderr)
+        return 2
+    except DeployError as error:  # could not start, or stopped half way: the live site stays consistent
+        print(error, file=sys.stderr)
+        return 1
+    return 0
 
 
 def _summary(site: Site, written: Path | None, root: Path) -> str:
