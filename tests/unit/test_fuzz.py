@@ -35,14 +35,21 @@ from sunshine.pipeline import build_in_memory, prepare
 from sunshine.problems import BuildFailed
 
 _LONG_RUN = int(os.environ.get("FUZZ_EXAMPLES", "0"))
-FUZZ = settings(
-    max_examples=_LONG_RUN or 200,
-    deadline=None,
-    database=None,
-    derandomize=not _LONG_RUN,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+
+
+def fuzz(examples: int) -> settings:
+    """Bounded, reproducible settings; FUZZ_EXAMPLES overrides the count and randomises."""
+    return settings(
+        max_examples=_LONG_RUN or examples,
+        deadline=None,
+        database=None,
+        derandomize=not _LONG_RUN,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+
 CJK = re.compile(r"[\u4e00-\u9fff]")
+# Script from a body in the output: a script tag running alert, an event handler attribute, a javascript: URL.
+UNSAFE = re.compile(rb"<script[^>]*>[^<]*alert|<[a-z][^>]*\son[a-z]+\s*=|<[^>]*(?:href|src)\s*=\s*[\"']?\s*javascript:", re.IGNORECASE)
 NAMES = ["content/notices/x.md", "content/ratings/x.yaml", "content/plans/x.md", "content/pages/x.md", "content/notices/x/index.md"]
 
 
@@ -81,7 +88,10 @@ def check_only_problems(files: dict[str, str | bytes]) -> None:
         options = dataclasses.replace(build_options(root), history=False, cache=False)
         try:
             prepare(options)  # load, validate, enrich, guard, route
-            build_in_memory(options)  # and render
+            _, output = build_in_memory(options)  # and render
+            for path, content in output.items():
+                if path.endswith(".html"):
+                    assert not UNSAFE.search(content), (path, UNSAFE.search(content))
         except BuildFailed as failed:
             problems = list(failed.problems)
             assert problems, "BuildFailed without problems"
@@ -93,13 +103,13 @@ def check_only_problems(files: dict[str, str | bytes]) -> None:
             assert failed.problems.errors
 
 
-@FUZZ
+@fuzz(200)
 @given(name=st.sampled_from(NAMES), data=st.binary(max_size=600))
 def test_random_bytes(name: str, data: bytes) -> None:
     check_only_problems({name: data})
 
 
-@FUZZ
+@fuzz(100)
 @given(data=st.binary(max_size=200))
 def test_random_bytes_after_valid_front_matter(data: bytes) -> None:
     check_only_problems({"content/notices/x.md": NOTICE.encode() + data})
@@ -125,13 +135,13 @@ def yamlish(draw: st.DrawFn) -> str:
     return "".join(parts)
 
 
-@FUZZ
+@fuzz(200)
 @given(name=st.sampled_from(NAMES), text=yamlish())
 def test_random_yamlish_text(name: str, text: str) -> None:
     check_only_problems({name: text})
 
 
-@FUZZ
+@fuzz(200)
 @given(text=yamlish())
 def test_random_yamlish_front_matter(text: str) -> None:
     check_only_problems({"content/notices/x.md": f"---\n{text}\n---\n\n正文。\n"})
@@ -164,7 +174,30 @@ def mutated_notice(draw: st.DrawFn) -> str:
     return "\n".join(lines)
 
 
-@FUZZ
+@fuzz(150)
 @given(text=mutated_notice())
 def test_mutated_notice(text: str) -> None:
     check_only_problems({"content/notices/x.md": text})
+
+
+MARKDOWN = [
+    "\n", "\n\n", "  ", "    ", "# ", "## ", "### ", "#### 一、", "- ", "1. ", "> ", "* ", "**", "_", "`", "```", "---",
+    "| a | b |\n|---|---|\n| 1 | 2 |\n", "[^1]", "[^1]: 注释", "[链接](y.md)", "[链接](../plans/p.md#a)", "[外链](https://a.cn/)",
+    "[坏链](nowhere.md)", "![图](x.png)", "<b>", "</b>", "<div>", "<script>alert(1)</script>", "<a href=\"javascript:x\">", "<p onclick=\"alert(1)\">", "<img src=x onerror=alert(1)>",
+    "[x](javascript:alert(1))", "<svg onload=alert(1)>", "<a href=' javascript:alert(1)'>", "<scr", "ipt>",
+    "&amp;", "&#x3c;", "&", "<", ">", "\\", "{", "}", "<!--", "-->", "中文", "党员", "公示期", "。", "，", "English",
+    "0571-6488 1234", "QXZ-2020-0001", "2020-06-01", "<pre>", "</pre>", "<table>", "<td>", "\t", "\u200b", "\ufeff",
+]
+
+
+@st.composite
+def markdownish(draw: st.DrawFn) -> str:
+    parts = draw(st.lists(st.one_of(st.sampled_from(MARKDOWN), st.text(max_size=8)), max_size=40))
+    return "".join(parts)
+
+
+@fuzz(100)
+@given(body=markdownish())
+def test_random_markdown_body(body: str) -> None:
+    text = NOTICE.replace("镇党委决定开展党员先锋岗活动。\n", body)
+    check_only_problems({"content/notices/x.md": text, "content/notices/y.md": NOTICE.replace("0001", "0002")})
