@@ -33,6 +33,7 @@ class Output:
 
     def __init__(self) -> None:
         self.files: dict[str, bytes] = {}
+        self.noindex: set[str] = set()
 
     def add(self, path: str, content: bytes | str) -> None:
         if path in self.files:
@@ -77,6 +78,8 @@ def render_site(site: Site) -> dict[str, bytes]:
     def page(template: str, path: str, **extra: Any) -> None:
         context = {**ctx, "path": path, **extra}
         context["noindex"] = ctx["noindex"] or extra.get("noindex", False)
+        if context["noindex"]:
+            out.noindex.add(output_path(path))
         out.add(output_path(path), env.get_template(template).render(context))
 
     for view in views.values():
@@ -88,12 +91,12 @@ def render_site(site: Site) -> dict[str, bytes]:
             path = alias.strip("/") + "/"
             page("redirect.html", path, target=views[record.key], noindex=True)
     page("404.html", "404.html", noindex=True)
-    page("search.html", "search/")
+    page("search.html", "search/", noindex=True)
     _copy_static(site, out)
     public = [v for v in views.values() if v.status != "gone"]
     for feed_path, feed in feeds.all_feeds(site, public).items():
         out.add(feed_path, feed)
-    out.add("sitemap.xml", sitemap.sitemap(site, sorted(out.files)))
+    out.add("sitemap.xml", sitemap.sitemap(site, sorted(p for p in out.files if p not in out.noindex)))
     out.add("robots.txt", sitemap.robots(site))
     out.add("next-change.txt", schedule.next_change_text(site))
     for path, content in {**data.exports(site, public), **calendar.notice_calendars(site, public)}.items():
