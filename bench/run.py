@@ -1,0 +1,569 @@
+"""Benchmark: Sunshine's build times and peak memory on a generated corpus, beside its peers.
+
+    .venv/bin/python bench/run.py [--n 2000] [--runs 3] [--peers] [--json out.json] [--keep]
+
+Not a test: it prints a table and exits 0 unless the corpus itself is broken. It
+
+1. writes a deterministic corpus of N records (bench/corpus.py) into a temporary folder:
+   a Sunshine site and, with ``--peers``, the same pages for Hugo, Pelican, MkDocs and
+   Eleventy;
+2. times whole processes from outside (``time.perf_counter`` around ``Popen`` +
+   ``os.wait4``) and reads their peak RSS (``ru_maxrss`` of the child; on Linux the
+   largest single process of its tree, children it waited for included);
+3. for Sunshine, with the search index (default) and without it (SUNSHINE_NO_SEARCH=1):
+   cold build (site/ and .cache/ deleted), no-change rebuild, one-record edit (a sentence
+   appended to one notice) and one-template edit (a comment inserted into the corpus's own
+   templates/kinds/notice.html), and the ``serve`` path from saving a file to the rebuilt
+   page being on disk when ``sunshine.serve.Rebuilder`` exists (else n/a);
+4. for each installed peer the same cold / no-change / one-record edit, and a layout edit
+   where the peer has a layout file of ours (Hugo, Eleventy);
+5. alternates: round 1 runs every tool's sequence once (sunshine, sunshine without search,
+   hugo, pelican, mkdocs, eleventy), round 2 again, …; each figure is the median of
+   ``--runs`` rounds. A peer that fails is reported with the tail of its error output and
+   shown as "failed"; the run goes on.
+
+Peers come from ``bash bench/install_peers.sh`` (bench/.peers/, git-ignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import inspect
+import json
+import os
+import platform
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+PEERS = HERE / ".peers"
+NOW = "2020-06-15"
+sys.path.insert(0, str(HERE))
+import corpus as C  # noqa: E402
+
+MEASURES = [
+    ("cold", "cold build"),
+    ("nochange", "no-change rebuild"),
+    ("edit", "one-record edit"),
+    ("template", "one-template edit"),
+    ("serve", "serve: save → page on disk"),
+]
+
+
+# ---------------------------------------------------------------- measuring
+
+
+@dataclass
+class Sample:
+    seconds: float
+    rss_kb: int
+    ok: bool
+    note: str = ""
+
+
+def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Sample:
+    """Run ``cmd`` as a whole process; wall time and peak RSS (KB) of the child."""
+    with tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        except BaseException:  # interrupted: leave no build running behind us
+            proc.kill()
+            proc.wait()
+            raise
+        seconds = time.perf_counter() - started
+        code = os.waitstatus_to_exitcode(status)
+        proc.returncode = code  # reaped by wait4: keep Popen from waiting again
+        note = ""
+        if code != 0:
+            err.seek(0)
+            tail = err.read().decode("utf-8", "replace").strip().splitlines()[-12:]
+            note = f"exit {code}: " + "\n".join(tail)
+    return Sample(seconds, usage.ru_maxrss, code == 0, note)
+
+
+def append_sentence(path: Path, marker: str) -> None:
+    """Save a one-sentence edit the way an editor would: write the whole file again."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix in (".yaml", ".yml"):
+        raise ValueError("edit target must be Markdown")
+    text = text.rstrip("\n") + f"\n\n{marker}各党支部要对照本公告要求抓好落实，有关情况及时报送。\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def insert_marker(path: Path, anchor: str, marker: str) -> None:
+    """Template edit: put ``marker`` right after the first ``anchor`` (or at the end)."""
+    text = path.read_text(encoding="utf-8")
+    if anchor in text:
+        text = text.replace(anchor, anchor + marker, 1)
+    else:
+        text += marker
+    path.write_text(text, encoding="utf-8")
+
+
+def contains(path: Path, needle: str) -> bool:
+    try:
+        return needle in path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+
+
+# ---------------------------------------------------------------- tools
+
+
+@dataclass
+class Tool:
+    name: str
+    cwd: Path
+    cmd: list[str]
+    outputs: list[Path]  # deleted for a cold build
+    source: Callable[[C.Rec], Path]  # file of the edited record
+    page: Callable[[C.Rec], Path]  # its output page
+    template: Path | None = None
+    anchor: str = ""
+    env: dict[str, str] | None = None
+    samples: dict[str, list[Sample]] = field(default_factory=dict)
+    failed: str = ""
+    version: str = ""
+
+    def add(self, measure: str, sample: Sample) -> None:
+        self.samples.setdefault(measure, []).append(sample)
+
+
+def hugo_binary() -> Path | None:
+    found = sorted(PEERS.glob("venv/lib/python*/site-packages/hugo/binaries/hugo*"))
+    if found:
+        return found[0]
+    which = shutil.which("hugo")
+    return Path(which) if which else None
+
+
+def _version(cmd: list[str]) -> str:
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=False)
+    except OSError:
+        return ""
+    text = (done.stdout or done.stderr).strip().splitlines()
+    return text[-1][:80] if text else ""
+
+
+def sunshine_tools(root: Path, py: str) -> list[Tool]:
+    site = root / "sunshine"
+    cmd = [py, str(REPO / "build.py"), "--root", str(site), "--now", NOW, "-q"]
+    outs = [site / "site", site / ".cache", site / "site-internal"]
+
+    def src(r: C.Rec) -> Path:
+        return site / r.rel
+
+    def page(r: C.Rec) -> Path:
+        return site / "site" / r.folder / r.name / "index.html"
+
+    tmpl = site / "templates" / "kinds" / "notice.html"
+    anchor = '<article class="record notice">'
+    env = dict(os.environ)
+    env.pop("SUNSHINE_NO_SEARCH", None)
+    env_ns = dict(env, SUNSHINE_NO_SEARCH="1")
+    version = _version([py, "-c", "import sunshine; print('sunshine', getattr(sunshine, '__version__', '?'))"])
+    return [
+        Tool("sunshine", site, cmd, outs, src, page, tmpl, anchor, env, version=version),
+        Tool("sunshine-nosearch", site, cmd, outs, src, page, tmpl, anchor, env_ns, version=version),
+    ]
+
+
+def peer_tools(root: Path) -> list[Tool]:
+    tools: list[Tool] = []
+    missing: list[str] = []
+    hugo = hugo_binary()
+    if hugo:
+        d = root / "hugo"
+        tools.append(Tool(
+            "hugo", d, [str(hugo), "--quiet", "--source", str(d), "--destination", str(d / "public")],
+            [d / "public", d / "resources", d / ".hugo_build.lock"],
+            lambda r: C.peer_source(root, "hugo", r), lambda r, d=d: d / "public" / "posts" / r.name / "index.html",
+            d / "layouts" / "_default" / "single.html", "<article>", version=_version([str(hugo), "version"]),
+        ))
+    else:
+        missing.append("hugo")
+    venv = PEERS / "venv" / "bin"
+    if (venv / "pelican").exists():
+        d = root / "pelican"
+        tools.append(Tool(
+            "pelican", d, [str(venv / "pelican"), "content", "-s", "pelicanconf.py", "-o", "output", "-q"],
+            [d / "output", d / "cache", d / "__pycache__"],
+            lambda r: C.peer_source(root, "pelican", r), lambda r, d=d: d / "output" / f"{r.name}.html",
+            version="pelican " + _version([str(venv / "pelican"), "--version"]),
+        ))
+    else:
+        missing.append("pelican")
+    if (venv / "mkdocs").exists():
+        d = root / "mkdocs"
+        tools.append(Tool(
+            "mkdocs", d, [str(venv / "mkdocs"), "build", "-q", "-f", "mkdocs.yml", "-d", "site"],
+            [d / "site"],
+            lambda r: C.peer_source(root, "mkdocs", r), lambda r, d=d: d / "site" / r.name / "index.html",
+            version=_version([str(venv / "mkdocs"), "--version"]).split(" from ")[0],
+        ))
+    else:
+        missing.append("mkdocs")
+    eleventy = PEERS / "node" / "node_modules" / ".bin" / "eleventy"
+    node = shutil.which("node")
+    if eleventy.exists() and node:
+        d = root / "eleventy"
+        tools.append(Tool(
+            "eleventy", d, [node, str(eleventy.resolve()), "--input=src", "--output=_site", "--quiet"],
+            [d / "_site", d / ".cache"],
+            lambda r: C.peer_source(root, "eleventy", r), lambda r, d=d: d / "_site" / "posts" / r.name / "index.html",
+            d / "src" / "_includes" / "base.njk", "<main>",
+            version="eleventy " + _version([node, str(eleventy.resolve()), "--version"]),
+        ))
+    else:
+        missing.append("eleventy")
+    if missing:
+        print(f"peers not installed (bash bench/install_peers.sh): {', '.join(missing)}", file=sys.stderr)
+    return tools
+
+
+def clean(tool: Tool) -> None:
+    for path in tool.outputs:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        elif path.exists() or path.is_symlink():
+            path.unlink()
+    for stray in tool.cwd.glob(".site-*"):  # an interrupted Sunshine build's temporary folder
+        shutil.rmtree(stray, ignore_errors=True)
+
+
+def run_sequence(tool: Tool, rec: C.Rec, round_no: int, log: Callable[[str], None]) -> None:
+    """cold → no-change → one-record edit → one-template edit, for one tool."""
+    if tool.failed:
+        return
+    clean(tool)
+    steps: list[tuple[str, Callable[[], tuple[Path, str] | None]]] = [("cold", lambda: None), ("nochange", lambda: None)]
+    marker = f"（基准测试第{round_no}轮修改）"
+    steps.append(("edit", lambda: (append_sentence(tool.source(rec), marker), (tool.page(rec), marker))[1]))
+    if tool.template is not None:
+        # Not an HTML comment: Hugo's html/template drops comments from the output.
+        tmark = f'<span hidden>bench template edit {tool.name} {round_no}</span>'
+        steps.append(("template", lambda: (insert_marker(tool.template, tool.anchor, tmark), (tool.page(rec), tmark))[1]))  # type: ignore[arg-type]
+    for measure, prepare in steps:
+        expect = prepare()
+        sample = timed(tool.cmd, tool.cwd, tool.env)
+        if not sample.ok:
+            tool.failed = f"{measure}: {sample.note}"
+            log(f"  {tool.name} {measure}: FAILED\n" + "\n".join("    " + ln for ln in sample.note.splitlines()))
+            return
+        if expect is not None and not contains(*expect):
+            sample.note = f"edit not found in {expect[0]}"
+            log(f"  {tool.name} {measure}: warning: {sample.note}")
+        tool.add(measure, sample)
+        log(f"  {tool.name:<18} {measure:<9} {sample.seconds:8.2f} s {sample.rss_kb / 1024:8.0f} MB")
+
+
+# ---------------------------------------------------------------- serve path (in-process)
+
+
+def serve_probe(root: Path, rel: str, page: str, runs: int) -> dict[str, Any]:
+    """Time save → rebuilt page on disk through sunshine.serve.Rebuilder, in this process."""
+    sys.path.insert(0, str(REPO))
+    try:
+        from sunshine import serve  # type: ignore[attr-defined]
+    except Exception as exc:
+        return {"na": f"no sunshine.serve ({type(exc).__name__}: {exc})"}
+    rebuilder_cls = getattr(serve, "Rebuilder", None)
+    if rebuilder_cls is None or not callable(getattr(rebuilder_cls, "rebuild", None)):
+        return {"na": "sunshine.serve has no Rebuilder.rebuild()"}
+    from sunshine.cli import parse_now
+    from sunshine.site import BuildOptions
+
+    now = parse_now(NOW, {})
+    values: dict[str, Any] = {"root": root, "now": now, "edition": "public", "out": None, "out_dir": None}
+    try:
+        params = inspect.signature(rebuilder_cls).parameters
+        kwargs: dict[str, Any] = {}
+        for name, p in params.items():
+            if name in ("options", "opts", "build_options"):
+                kwargs[name] = BuildOptions(root=root, now=now)
+            elif name in values and (p.default is inspect.Parameter.empty or values[name] is not None):
+                kwargs[name] = values[name]
+            elif p.default is inspect.Parameter.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+                return {"na": f"Rebuilder({name}=…) not understood by the benchmark"}
+        rebuilder = rebuilder_cls(**kwargs)
+        rebuild = rebuilder.rebuild
+        rparams = [p for p in inspect.signature(rebuild).parameters.values()
+                   if p.default is inspect.Parameter.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+        source, target = root / rel, root / page
+
+        def call() -> None:
+            if rparams:  # rebuild(changed_paths)
+                rebuild([source])
+            else:
+                rebuild()
+
+        started = time.perf_counter()
+        call()  # first build (the server's start)
+        first = time.perf_counter() - started
+        times = []
+        for i in range(runs):
+            marker = f"（保存即生成第{i + 1}次）"
+            append_sentence(source, marker)
+            saved = time.perf_counter()
+            call()
+            deadline = saved + 300
+            while not contains(target, marker):
+                if time.perf_counter() > deadline:
+                    return {"na": "rebuilt page never showed the edit (300 s)"}
+                time.sleep(0.002)
+            times.append(time.perf_counter() - saved)
+    except Exception as exc:
+        return {"na": f"Rebuilder failed: {type(exc).__name__}: {exc}"}
+    import resource
+
+    return {"first": first, "times": times, "rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
+
+
+def run_serve(root: Path, rec: C.Rec, runs: int, py: str) -> dict[str, Any]:
+    site = root / "sunshine"
+    clean(Tool("x", site, [], [site / "site", site / ".cache"], lambda r: site, lambda r: site))
+    cmd = [py, str(HERE / "run.py"), "--_serve-probe", str(site), rec.rel, f"site/{rec.folder}/{rec.name}/index.html", str(runs)]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=REPO, timeout=3600)
+    try:
+        return json.loads(done.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return {"na": "probe crashed: " + " | ".join(done.stderr.strip().splitlines()[-5:])}
+
+
+# ---------------------------------------------------------------- report
+
+
+def median(samples: list[Sample] | None) -> tuple[float, int] | None:
+    if not samples:
+        return None
+    return statistics.median(s.seconds for s in samples), int(statistics.median(s.rss_kb for s in samples))
+
+
+def fmt_s(x: float | None) -> str:
+    if x is None:
+        return "n/a"
+    return f"{x:.2f} s" if x >= 0.1 else f"{x * 1000:.0f} ms"
+
+
+def fmt_ratio(a: float | None, b: float | None) -> str:
+    return "n/a" if a is None or not b else f"{a / b:.2f}×"
+
+
+def figures(tools: list[Tool], serve: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for t in tools:
+        row: dict[str, Any] = {"version": t.version}
+        if t.failed:
+            row["failed"] = t.failed
+        peak = 0
+        for m, _ in MEASURES:
+            med = median(t.samples.get(m))
+            if med:
+                row[m] = {"seconds": med[0], "rss_kb": med[1], "runs": [s.seconds for s in t.samples[m]]}
+                peak = max(peak, max(s.rss_kb for s in t.samples[m]))
+        row["peak_rss_kb"] = peak or None
+        out[t.name] = row
+    if "sunshine" in out:
+        if serve.get("times"):
+            out["sunshine"]["serve"] = {"seconds": statistics.median(serve["times"]), "runs": serve["times"],
+                                        "first_build_seconds": serve["first"], "rss_kb": serve["rss_kb"]}
+        else:
+            out["sunshine"]["serve_na"] = serve.get("na", "n/a")
+    return out
+
+
+def table(figs: dict[str, dict[str, Any]], names: list[str]) -> str:
+    heads = {"sunshine": "sunshine", "sunshine-nosearch": "sunshine (no search)"}
+    cols = [heads.get(n, n) for n in names]
+    has_hugo = "hugo" in figs and "cold" in figs["hugo"]
+    lines = ["| measure | " + " | ".join(cols) + (" | sunshine / hugo | no search / hugo |" if has_hugo else " |"),
+             "|---|" + "---:|" * (len(cols) + (2 if has_hugo else 0))]
+
+    def cell(name: str, m: str) -> str:
+        row = figs.get(name, {})
+        if m in row:
+            return fmt_s(row[m]["seconds"])
+        if row.get("failed") and m != "serve":
+            return "failed"
+        if m == "serve" and name == "sunshine":
+            return "n/a"
+        return "—"
+
+    for m, label in MEASURES:
+        line = f"| {label} | " + " | ".join(cell(n, m) for n in names)
+        if has_hugo:
+            hugo = figs["hugo"].get(m, {}).get("seconds")
+            ratios = [fmt_ratio(figs.get(s, {}).get(m, {}).get("seconds"), hugo) for s in ("sunshine", "sunshine-nosearch")]
+            line += " | " + " | ".join(ratios)
+        lines.append(line + " |")
+    rss = [figs.get(n, {}).get("peak_rss_kb") for n in names]
+    line = "| peak RSS | " + " | ".join(f"{r / 1024:.0f} MB" if r else "—" for r in rss)
+    if has_hugo:
+        hugo_rss = figs["hugo"].get("peak_rss_kb")
+        line += " | " + " | ".join(fmt_ratio(figs.get(s, {}).get("peak_rss_kb"), hugo_rss) for s in ("sunshine", "sunshine-nosearch"))
+    lines.append(line + " |")
+    return "\n".join(lines)
+
+
+TARGETS = [  # (label, sunshine measure, hugo measure, limit); rebuilds compare with Hugo's *cold* build
+    ("cold build ≤ 2.0 × Hugo cold", "cold", "cold", 2.0),
+    ("no-change rebuild ≤ 0.15 × Hugo cold", "nochange", "cold", 0.15),
+    ("one-record edit ≤ 0.10 × Hugo cold", "edit", "cold", 0.10),
+    ("peak RSS ≤ 0.5 × Hugo's", "peak_rss_kb", "peak_rss_kb", 0.5),
+]
+
+
+def targets(figs: dict[str, dict[str, Any]]) -> str:
+    hugo = figs.get("hugo", {})
+    if "cold" not in hugo:
+        return "(targets need Hugo: run with --peers after bash bench/install_peers.sh)"
+    lines = ["| target (N=10,000) | sunshine | sunshine (no search) |", "|---|---|---|"]
+
+    def value(row: dict[str, Any], key: str) -> float | None:
+        v = row.get(key)
+        return v.get("seconds") if isinstance(v, dict) else v
+
+    for label, mine, theirs, limit in TARGETS:
+        cells = []
+        for s in ("sunshine", "sunshine-nosearch"):
+            a, b = value(figs.get(s, {}), mine), value(hugo, theirs)
+            if a is None or not b:
+                cells.append("n/a")
+            else:
+                cells.append(f"{a / b:.2f}× {'met' if a / b <= limit else 'NOT met'}")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def machine() -> dict[str, Any]:
+    info: dict[str, Any] = {
+        "date": dt.date.today().isoformat(),
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "loadavg_start": os.getloadavg(),
+    }
+    try:
+        mem = Path("/proc/meminfo").read_text().split("\n")[0].split()[1]
+        info["memory_gb"] = round(int(mem) / 1024 / 1024)
+    except (OSError, IndexError, ValueError):
+        pass
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu"] = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    node = shutil.which("node")
+    if node:
+        info["node"] = _version([node, "--version"])
+    return info
+
+
+# ---------------------------------------------------------------- main
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="Sunshine build benchmark (not a test)")
+    ap.add_argument("--n", type=int, default=2000, help="records in the corpus (default 2000)")
+    ap.add_argument("--runs", type=int, default=3, help="rounds; each figure is the median (default 3)")
+    ap.add_argument("--peers", action="store_true", help="also build the same pages with Hugo, Pelican, MkDocs, Eleventy")
+    ap.add_argument("--json", type=Path, default=None, help="write the figures to this file")
+    ap.add_argument("--keep", action="store_true", help="keep the corpus folder and print where it is")
+    ap.add_argument("--seed", type=int, default=C.SEED)
+    ap.add_argument("--workdir", type=Path, default=None, help="where to write the corpus (default: a new temporary folder)")
+    ap.add_argument("--no-serve", action="store_true", help="skip the serve measure")
+    ap.add_argument("--_serve-probe", nargs=4, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+
+    if args._serve_probe:
+        root, rel, page, runs = args._serve_probe
+        print(json.dumps(serve_probe(Path(root), rel, page, int(runs)), ensure_ascii=False))
+        return 0
+
+    # SIGTERM unwinds like Ctrl-C, so running builds are killed rather than orphaned.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    py = sys.executable
+    info = machine()
+    if args.workdir:
+        root = args.workdir.resolve()
+    else:
+        root = Path(tempfile.mkdtemp(prefix="sunshine-bench-"))
+        shutil.rmtree(root)
+
+    def log(msg: str) -> None:
+        print(msg, file=sys.stderr, flush=True)
+
+    log(f"corpus: N={args.n} seed={args.seed} → {root}")
+    started = time.perf_counter()
+    corpus = C.generate(root, args.n, args.seed, peers=args.peers)
+    lo, hi, avg = corpus.bytes_per_page()
+    log(f"corpus: {corpus.counts()}, source files {lo}–{hi} bytes (mean {avg:.0f}), written in {time.perf_counter() - started:.1f} s")
+    rec = corpus.edit_record
+    try:
+        tools = sunshine_tools(root, py) + (peer_tools(root) if args.peers else [])
+        for round_no in range(1, args.runs + 1):
+            log(f"round {round_no}/{args.runs}")
+            for tool in tools:
+                run_sequence(tool, rec, round_no, log)
+            if round_no == 1 and tools[0].failed:
+                log("sunshine failed on the generated corpus: stopping")
+                print(tools[0].failed)
+                return 1
+        serve: dict[str, Any] = {"na": "skipped (--no-serve)"}
+        if not args.no_serve:
+            log("serve: save → page on disk (sunshine.serve.Rebuilder, in-process)")
+            serve = run_serve(root, rec, args.runs, py)
+            log(f"  serve: {serve.get('na') or [round(t, 3) for t in serve['times']]}")
+        figs = figures(tools, serve)
+        info["loadavg_end"] = os.getloadavg()
+        names = [t.name for t in tools]
+        public = sum(1 for r in corpus.records if r.public and not r.scheduled)
+        head = (f"N = {args.n} records ({', '.join(f'{k} {v}' for k, v in sorted(corpus.counts().items()))}; "
+                f"{public} public), median of {args.runs} run(s), {info['date']}, {info['cores']} cores, "
+                f"Python {info['python']}, load average {info['loadavg_start'][0]:.1f} → {info['loadavg_end'][0]:.1f}")
+        print(head)
+        print()
+        print(table(figs, names))
+        print()
+        if args.peers:
+            print(targets(figs))
+            print()
+        if "serve_na" in figs.get("sunshine", {}):
+            print(f"serve: n/a — {figs['sunshine']['serve_na']}")
+        for t in tools:
+            if t.failed:
+                print(f"{t.name}: failed — {t.failed.splitlines()[0]}")
+        print("versions: " + "; ".join(f"{t.name}: {t.version}" for t in tools if t.version and t.name != "sunshine-nosearch"))
+        if args.json:
+            args.json.write_text(json.dumps({
+                "n": args.n, "runs": args.runs, "seed": args.seed, "machine": info, "counts": corpus.counts(),
+                "public_records": public, "page_bytes": {"min": lo, "max": hi, "mean": avg},
+                "edit_record": rec.rel, "tools": figs,
+            }, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            log(f"figures written to {args.json}")
+    finally:
+        if args.keep:
+            log(f"corpus kept in {root}")
+        else:
+            shutil.rmtree(root, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
