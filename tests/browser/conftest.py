@@ -124,9 +124,13 @@ def internal_site(internal_dir: Path, tmp_path_factory: pytest.TempPathFactory) 
     served.server.server_close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """A headless Debian Chromium driven by Playwright, shared by the whole session."""
+    """A headless Debian Chromium driven by Playwright, one per test module.
+
+    Module scope: other test folders start their own Playwright, and two sync
+    Playwright instances may not be alive in one thread at once.
+    """
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is not installed")
     from playwright.sync_api import sync_playwright
