@@ -1,8 +1,8 @@
 """``python build.py serve``: preview the site while editing, on 127.0.0.1.
 
 A thin wrapper around livereload. It builds once into the output folder, then
-polls content/, templates/, static/ and config.yaml every 0.2 s. When files
-change it waits until nothing has changed for 0.3 s (a burst of saves gives one
+polls content/, templates/, static/ and config.yaml every 0.1 s. When files
+change it waits until nothing has changed for 0.15 s (a burst of saves gives one
 rebuild), rebuilds fully (``write_site`` swaps the folder atomically) and tells
 every open page to reload through livereload's websocket.
 
@@ -51,17 +51,18 @@ from tornado import web
 from tornado.ioloop import PeriodicCallback
 
 from .config import load_config
-from .pipeline import build
+from .pipeline import build_in_memory
 from .problems import BuildFailed, Problems
-from .site import BuildOptions
+from .site import BuildOptions, Site
+from .write import write_site
 
 __all__ = ["ChangeWatcher", "Preview", "RebuildResult", "Rebuilder", "Reply", "ServeError", "problem_panel", "serve"]
 
 log = logging.getLogger("sunshine")
 
 WATCHED = ("content", "templates", "static", "config.yaml")
-POLL_SECONDS = 0.2
-SETTLE_SECONDS = 0.3
+POLL_SECONDS = 0.1
+SETTLE_SECONDS = 0.15
 PANEL_ID = "sunshine-problems"
 PANEL_CSS = "/__sunshine__/problems.css"
 _IGNORED = re.compile(r"(^\.|~$|\.swp$|\.swx$|\.tmp$|^4913$)")
@@ -101,6 +102,21 @@ class Rebuilder:
         self.last: RebuildResult | None = None
         self.prefix = _config_prefix(options.root)
 
+    def _build(self, options: BuildOptions) -> Site:
+        """A full build; the search index is made once, later rebuilds keep it as it was.
+
+        Re-indexing costs most of a small rebuild, and a preview's search may lag
+        behind an edit until the server restarts.
+        """
+        first = not (options.output / "pagefind").is_dir()
+        site, files = build_in_memory(options, search=first)
+        if not first:
+            for path in sorted((options.output / "pagefind").rglob("*")):
+                if path.is_file():
+                    files.setdefault(path.relative_to(options.output).as_posix(), path.read_bytes())
+        write_site(site, files)
+        return site
+
     def rebuild(self) -> RebuildResult:
         """Build fully; on failure the previous output stays and the result holds the problems."""
         options = self.options
@@ -110,7 +126,7 @@ class Rebuilder:
         lines: tuple[str, ...] = ()
         warnings: tuple[str, ...] = ()
         try:
-            site, _ = build(options)
+            site = self._build(options)
         except BuildFailed as failed:
             lines = tuple(p.format() for p in failed.problems.sorted())
         except jinja2.TemplateError as exc:
