@@ -28,7 +28,19 @@ from .site import Site
 
 __all__ = ["CACHE_VERSION", "render_bodies"]
 
-CACHE_VERSION = "sunshine-md-1"
+def _engine_fingerprint() -> str:
+    """What a cached body depends on besides its text: this code and its libraries."""
+    import importlib.metadata as meta
+
+    from . import markdown as converter
+
+    parts = [Path(converter.__file__).read_bytes()]
+    for package in ("Markdown", "nh3"):
+        parts.append(meta.version(package).encode())
+    return "sunshine-md-2-" + hashlib.sha256(b"\0".join(parts)).hexdigest()[:16]
+
+
+CACHE_VERSION = _engine_fingerprint()
 PARALLEL_MIN = 300  # below this many bodies a pool costs more than it saves
 
 _LINKS: dict[str, tuple[str | None, str | None]] = {}

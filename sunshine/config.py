@@ -41,6 +41,8 @@ class SiteSection(Strict):
         parts = urlsplit(value)
         if parts.scheme not in ("", "http", "https") or (parts.scheme and not parts.netloc):
             raise ValueError("网站地址格式不对|写成 https://域名/路径/ 或 /路径/")
+        if not parts.scheme and "." in value.split("/")[0]:
+            raise ValueError("网站地址缺少“https://”|写成 https://" + value)
         if not parts.path.startswith("/"):
             raise ValueError("网站路径应以“/”开头|例如 /qingxi/")
         if parts.query or parts.fragment:

@@ -44,8 +44,14 @@ class Output:
 def make_environment(site: Site) -> jinja2.Environment:
     """The one Jinja environment of a build."""
     dirs = [str(site.options.root / "templates"), str(THEME_DIR / "templates")]
+    cache = None
+    if site.options.cache:
+        folder = site.options.root / ".cache" / "jinja"
+        folder.mkdir(parents=True, exist_ok=True)
+        cache = jinja2.FileSystemBytecodeCache(str(folder))
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(dirs),
+        bytecode_cache=cache,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from pathlib import PurePosixPath
 
 from pypinyin import lazy_pinyin
@@ -71,7 +72,7 @@ def slugify(name: str) -> str:
     >>> slugify("2020年 党费公示")
     '2020-nian-dang-fei-gong-shi'
     """
-    words = lazy_pinyin(name, errors=lambda chars: chars)
+    words = lazy_pinyin(name, errors=lambda chars: unicodedata.normalize("NFKD", chars).encode("ascii", "ignore").decode())
     text = "-".join(w for w in words if w)
     text = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     return text or "record"

@@ -133,7 +133,7 @@ def _swap(tmp: Path, out: Path) -> None:
 
 
 def _remove_leftovers(out: Path) -> None:
-    olds = sorted(out.parent.glob(_OLD.format(name=out.name) + "*"))
+    olds = sorted(out.parent.glob(_OLD.format(name=out.name) + "*"), key=lambda p: p.stat().st_mtime)
     if not out.exists() and olds:  # killed between the two renames: restore the old site
         olds.pop().rename(out)
     for prefix in (_TMP.format(name=out.name), _OLD.format(name=out.name)):

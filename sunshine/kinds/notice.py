@@ -162,7 +162,7 @@ def check(record: Record, site: Site, problems: Problems) -> None:
     if f.amounts:
         computed = sum((a.amount for a in f.amounts), Decimal(0))
         if f.total is not None and f.total != computed:
-            problems.add(path, record.line_of("total"), "total", f"合计 {f.total} 与明细之和 {computed} 不符", "请核对各项金额和合计", code="total-mismatch")
+            problems.add(path, record.line_of("total"), "total", f"合计 {f.total:,.2f} 与明细之和 {computed:,.2f} 不符", "请核对各项金额和合计", code="total-mismatch")
     elif f.total is not None:
         problems.add(path, record.line_of("total"), "total", "写了合计但没有金额明细", "请添加 amounts 明细或删除 total", code="total-mismatch")
     org_ids = site.cfg.org_ids
