@@ -124,6 +124,8 @@ def check_common(record: Record, site: Site, problems: Problems) -> None:
         add("written", "成文日期晚于发布日期", "请核对成文日期和发布日期", "written-after-date")
     if f.approval and f.approval.approved_on > record.date.date():
         add("approval.approved_on", "审批日期晚于发布日期", "先审批后公开：请核对日期", "approved-after-date")
+    if f.approval is None and f.scope == "public" and problems.strict:  # CI's --strict build refuses it
+        add("approval", "向社会公开的记录缺少审批记录", "请添加 approval：proposed_by 提出、reviewed_by 审核、approved_by 审批、approved_on 审批日期、secrecy_review: true", "no-approval", "warning")
     if f.approval and not f.approval.secrecy_review and f.scope == "public":
         add("approval.secrecy_review", "向社会公开的记录未通过保密审查", "保密审查通过后改为 true", "secrecy-review")
     _check_catalog(record, site, add)
