@@ -1,0 +1,79 @@
+"""Markdown bodies: parallel and serial, cached and uncached builds are byte-identical;
+a damaged or foreign cache is ignored, never trusted."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+from sunshine import bodies
+from sunshine.cli import parse_now
+from sunshine.pipeline import build_in_memory
+from sunshine.site import BuildOptions
+from tests.safety.sitegen import notice, write_site
+
+
+def _site(tmp_path: Path, n: int = 320) -> Path:
+    records = {f"n{i:04d}.md": notice(i, f"第{i}号公告", body=f"## 一、第{i}项\n\n正文第{i}段，含[链接](n{(i % n) + 1:04d}.md)。\n\n| 列 | 值 |\n|---|---|\n| 甲 | {i} |\n") for i in range(1, n + 1)}
+    return write_site(tmp_path, records)
+
+
+def _build(root: Path, **options: object) -> dict[str, bytes]:
+    opts = BuildOptions(root=root, now=parse_now("2020-06-15", {}), history=False, **options)  # type: ignore[arg-type]
+    return build_in_memory(opts, search=False)[1]
+
+
+def test_parallel_equals_serial(tmp_path: Path) -> None:
+    root = _site(tmp_path)
+    assert bodies.PARALLEL_MIN <= 320
+    serial = _build(root, workers=1, cache=False)
+    parallel = _build(root, workers=2, cache=False)
+    assert serial == parallel
+
+
+def test_cached_equals_uncached_and_is_used(tmp_path: Path) -> None:
+    root = _site(tmp_path, 40)
+    fresh = _build(root, cache=False)
+    first = _build(root, cache=True)
+    entries = list((root / ".cache" / "markdown").rglob("*.json"))
+    assert len(entries) == 40
+    second = _build(root, cache=True)
+    assert fresh == first == second
+
+
+def test_damaged_cache_is_ignored(tmp_path: Path) -> None:
+    root = _site(tmp_path, 40)
+    clean = _build(root, cache=False)
+    _build(root, cache=True)
+    rng = random.Random(7)
+    for i, entry in enumerate(sorted((root / ".cache" / "markdown").rglob("*.json"))):
+        data = bytearray(entry.read_bytes())
+        if i % 3 == 0:
+            for _ in range(5):  # flip bytes
+                data[rng.randrange(len(data))] ^= 0xFF
+            entry.write_bytes(bytes(data))
+        elif i % 3 == 1:  # a foreign entry: valid JSON, other version, poisoned HTML
+            doc = json.loads(data)
+            doc["version"] = "someone-else"
+            doc["html"] = "<script>alert(1)</script>"
+            entry.write_text(json.dumps(doc), encoding="utf-8")
+        else:  # a well-formed entry whose link target changed meaning
+            doc = json.loads(data)
+            doc["links"] = {"content/notices/n9999.md": ["content/notices/n9999.md", "/t/elsewhere/"]}
+            doc["html"] = "<p>stale</p>"
+            entry.write_text(json.dumps(doc), encoding="utf-8")
+    assert _build(root, cache=True) == clean
+
+
+def test_a_renamed_link_target_invalidates_the_cached_body(tmp_path: Path) -> None:
+    root = write_site(tmp_path, {
+        "a.md": notice(1, "甲", body="见[乙](b.md)。"),
+        "b.md": notice(2, "乙"),
+    })
+    first = _build(root, cache=True)
+    assert b'href="/t/notices/b/"' in first["notices/a/index.html"]
+    text = (root / "content" / "notices" / "b.md").read_text(encoding="utf-8").replace("index_no:", "slug: yi-notice\nindex_no:")
+    (root / "content" / "notices" / "b.md").write_text(text, encoding="utf-8")
+    second = _build(root, cache=True)
+    assert b'href="/t/notices/yi-notice/"' in second["notices/a/index.html"]
