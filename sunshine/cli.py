@@ -22,6 +22,7 @@ import datetime as dt
 import logging
 import os
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -29,6 +30,7 @@ from zoneinfo import ZoneInfo
 from . import reports
 from .annual import write_annual_report
 from .kinds import KINDS
+from .kinds.common import SCOPE_LABELS
 from .pipeline import build, check, prepare
 from .problems import BuildFailed
 from .scaffold import ScaffoldError, new_record, preview_url
@@ -122,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         return _new(args)
     if command in ("schema", "schemas"):
         return _schemas(args)
+    started = time.perf_counter()
     try:
         if command == "serve":
             return _serve(args, options)
@@ -136,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         print("未生成网站：请按上面的提示修改后重试。原有网站保持不变。", file=sys.stderr)
         return 1
     if not args.quiet:
-        print(_summary(site, written, options.root))
+        print(_summary(site, written, options.root, time.perf_counter() - started))
     return 0
 
 
@@ -213,17 +216,21 @@ def _deploy(args: argparse.Namespace) -> int:
     return 0
 
 
-def _summary(site: Site, written: Path | None, root: Path) -> str:
+def _summary(site: Site, written: Path | None, root: Path, seconds: float) -> str:
     lines = [p.format() for p in site.problems.sorted()]
     per_kind = Counter(r.kind for r in site.published_records())
     kinds = "，".join(f"{KINDS[k].LABEL} {n}" for k, n in sorted(per_kind.items()))
+    scopes = Counter(r.scope for r in site.records.values())
+    scope_text = "，".join(f"{SCOPE_LABELS[s]} {scopes[s]}" for s in ("public", "party", "restricted") if scopes[s])
     edition = "对外公开版" if site.options.edition == "public" else "党内版"
     held = len(site.records) - len(site.published)
     if written is None:
         lines.append(f"检查通过：{edition}共 {len(site.published)} 条记录（{kinds}），未公开 {held} 条。")
     else:
         where = written.relative_to(root) if written.is_relative_to(root) else written
-        lines.append(f"已生成{edition}到 {where}/：共 {len(site.published)} 条记录（{kinds}），未公开 {held} 条。")
+        pages = sum(1 for p in written.rglob("*.html"))
+        lines.append(f"已生成{edition}到 {where}/：共 {len(site.published)} 条记录（{kinds}），未公开 {held} 条；网页 {pages} 个，用时 {seconds:.1f} 秒。")
+    lines.append(f"全部记录按公开范围：{scope_text}。")
     if site.problems.warnings:
         lines.append(f"警告 {len(site.problems.warnings)} 个（--strict 时视为错误）。")
     lines += [f"提醒：{line}" for line in reports.freshness(site)]
