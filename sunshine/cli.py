@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         print("未生成网站：请按上面的提示修改后重试。原有网站保持不变。", file=sys.stderr)
         return 1
     if not args.quiet:
-        print(_summary(site, written, options.root, time.perf_counter() - started))
+        print(_summary(site, written, options.root, time.perf_counter() - started if args.verbose else None))
     return 0
 
 
@@ -216,7 +216,7 @@ def _deploy(args: argparse.Namespace) -> int:
     return 0
 
 
-def _summary(site: Site, written: Path | None, root: Path, seconds: float) -> str:
+def _summary(site: Site, written: Path | None, root: Path, seconds: float | None) -> str:
     lines = [p.format() for p in site.problems.sorted()]
     per_kind = Counter(r.kind for r in site.published_records())
     kinds = "，".join(f"{KINDS[k].LABEL} {n}" for k, n in sorted(per_kind.items()))
@@ -229,7 +229,7 @@ def _summary(site: Site, written: Path | None, root: Path, seconds: float) -> st
     else:
         where = written.relative_to(root) if written.is_relative_to(root) else written
         pages = sum(1 for p in written.rglob("*.html"))
-        lines.append(f"已生成{edition}到 {where}/：共 {len(site.published)} 条记录（{kinds}），未公开 {held} 条；网页 {pages} 个，用时 {seconds:.1f} 秒。")
+        lines.append(f"已生成{edition}到 {where}/：共 {len(site.published)} 条记录（{kinds}），未公开 {held} 条；网页 {pages} 个" + (f"，用时 {seconds:.1f} 秒。" if seconds is not None else "。"))
     lines.append(f"全部记录按公开范围：{scope_text}。")
     if site.problems.warnings:
         lines.append(f"警告 {len(site.problems.warnings)} 个（--strict 时视为错误）。")

@@ -84,7 +84,7 @@ def test_build_writes_site_and_reports(tmp_path: Path, capsys: pytest.CaptureFix
     root = make_site(tmp_path, {"content/notices/a.md": NOTICE})
     assert main(["build", "--root", str(root), "--now", "2020-06-15"]) == 0
     out = capsys.readouterr().out
-    assert out == "已生成对外公开版到 site/：共 1 条记录（公示公告 1），未公开 0 条。\n"
+    assert out == "已生成对外公开版到 site/：共 1 条记录（公示公告 1），未公开 0 条；网页 23 个。\n全部记录按公开范围：向社会公开 1。\n"
     assert (root / "site" / "notices" / "a" / "index.html").is_file()
     assert main(["build", "--root", str(root), "--now", "2020-06-15", "--edition", "internal", "-q"]) == 0
     assert capsys.readouterr().out == ""
