@@ -66,6 +66,7 @@ class Org(Strict):
     code: str = Field(pattern=r"^[A-Z]{2,6}$", description="索引号代码：2—6 个大写字母")
     type: Literal["党委", "党总支", "党支部"] = Field(description="组织类型")
     parent: str | None = Field(None, description="上级组织编号；最上级写 null")
+    group: str = Field("", description="支部类别，如 农村、机关、两新；星级评定可按类别分别排名")
 
     @property
     def label(self) -> str:
@@ -131,6 +132,7 @@ def _annual_only() -> list[RatingMethod]:
 class GradesSection(Strict):
     methods: list[RatingMethod] = Field(default_factory=_annual_only, description="评定星级的考评方式")
     bands: list[GradeBand] = Field(min_length=1, description="分数段，从高到低")
+    by_group: bool = Field(False, description="按组织类别（orgs 的 group）分别评定，比例上限在各类别内计算")
 
 
 class CalendarSection(Strict):

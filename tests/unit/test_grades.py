@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import shutil
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from conftest import build_site
 
 from sunshine.kinds.rating import rank_changes
 from sunshine.kinds.rating.chart import bar_chart, heat_level, rank_chart
 from sunshine.kinds.rating.rank import assign_grades
 
+REPO = Path(__file__).resolve().parents[2]
 BANDS = [(Decimal(95), "五星"), (Decimal(85), "四星"), (Decimal(75), "三星"), (Decimal(60), "一星")]
 
 
@@ -55,3 +59,21 @@ def test_charts_carry_text_alternatives() -> None:
     assert '<title id="c-t">总分</title>' in svg and "东山村 90.5 分" in svg and "url(#c-hatch)" in svg
     line = rank_chart("r", [("一季度", 9), ("二季度", None), ("三季度", 2)], 10, "名次")
     assert "二季度 未参评" in line and line.count("<circle") == 2
+
+
+
+def test_grades_by_group_apply_quotas_within_each_group(tmp_path: Path) -> None:
+    """The sample's year-end rating with villages and other branches graded apart."""
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    config = (REPO / "config.yaml").read_text(encoding="utf-8")
+    for org in ("dongshan", "xiling", "nantang", "beiwu", "xikou", "shiqiao", "zhulin"):
+        config = config.replace(f"id: {org}\n", f"id: {org}\n    group: 农村\n", 1)
+    config = config.replace("  methods: [年底考评]\n", "  methods: [年底考评]\n  by_group: true\n", 1)
+    (tmp_path / "config.yaml").write_text(config, encoding="utf-8")
+    site, _ = build_site(tmp_path, now="2021-03-01")
+    rows = next(r for r in site.records.values() if r.kind == "rating" and r.fields.period == "2020").derived.rows
+    grade = {r.org: r.grade for r in rows}
+    # villages: 7 branches, four-star quota 30 % -> 2 places; only 东山村 (92) reaches 90
+    assert grade["dongshan"] == "四星" and grade["beiwu"] == "三星"
+    # others: 3 branches, a 30 % quota leaves no four-star place, so 机关 (93.5) is three-star
+    assert grade["jiguan"] == "三星" and grade["xiaoxue"] == "三星"

@@ -229,7 +229,14 @@ def enrich(record: Record, site: Site) -> Derived:
     if grading is not None and f.method in grading.methods:
         bands = [(Decimal(str(b.min)), b.name) for b in grading.bands]
         quotas = {b.name: b.quota for b in grading.bands if b.quota is not None}
-        grades = assign_grades([r.total for r in rows], bands, quotas)
+        groups: dict[str, list[int]] = {}
+        for i, r in enumerate(rows):
+            key = site.cfg.org(r.org).group if grading.by_group and r.org in site.cfg.org_ids else ""
+            groups.setdefault(key, []).append(i)
+        grades = [""] * len(rows)
+        for members in groups.values():
+            for i, grade in zip(members, assign_grades([rows[i].total for i in members], bands, quotas), strict=True):
+                grades[i] = grade
         rows = [replace(r, grade=g) for r, g in zip(rows, grades, strict=True)]
     labels = {o.id: o.label for o in site.cfg.orgs}
     today = site.options.now.astimezone(site.tz).date()
