@@ -112,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     logging.getLogger("sunshine").setLevel(logging.DEBUG if args.verbose else logging.WARNING)
+    if sys.stderr.isatty() and not args.quiet:
+        _show_progress()
     command = args.command or "build"
     if command == "deploy":
         return _deploy(args)
@@ -135,9 +137,11 @@ def main(argv: list[str] | None = None) -> int:
         else:
             site, written = build(options)
     except BuildFailed as failed:
+        _clear_progress()
         print(failed.problems.report(), file=sys.stderr)
         print("未生成网站：请按上面的提示修改后重试。原有网站保持不变。", file=sys.stderr)
         return 1
+    _clear_progress()
     if not args.quiet:
         print(_summary(site, written, options.root, time.perf_counter() - started if args.verbose else None))
     return 0
@@ -181,6 +185,38 @@ def _schemas(args: argparse.Namespace) -> int:
     for path in written:
         print(f"已写入：{path.relative_to(root)}")
     return 0
+
+
+class _ProgressLine(logging.Handler):
+    """One status line on a terminal, rewritten in place; cleared at the end."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        sys.stderr.write("\r\033[K" + record.getMessage())
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        sys.stderr.write("\r\033[K")
+        sys.stderr.flush()
+        super().close()
+
+
+def _clear_progress() -> None:
+    for handler in logging.getLogger("sunshine.progress").handlers:
+        if isinstance(handler, _ProgressLine):
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
+def _show_progress() -> None:
+    """Steps as they run, only on a terminal; CI logs get the one-line summary alone."""
+    handler = _ProgressLine()
+    progress = logging.getLogger("sunshine.progress")
+    progress.setLevel(logging.INFO)
+    progress.propagate = False
+    progress.addHandler(handler)
+    import atexit
+
+    atexit.register(handler.close)
 
 
 def _report(args: argparse.Namespace, options: BuildOptions) -> int:

@@ -19,13 +19,21 @@ from .site import BuildOptions, Site
 from .validate import validate_site
 from .write import write_site
 
-__all__ = ["build", "build_in_memory", "check"]
+__all__ = ["LABELS", "STEPS", "build", "build_in_memory", "check", "prepare"]
 
 log = logging.getLogger("sunshine")
+progress = logging.getLogger("sunshine.progress")
 T = TypeVar("T")
+
+STEPS = ["load", "validate", "enrich", "guard", "route", "render", "search", "write"]
+LABELS = {
+    "load": "读取文件", "validate": "检查格式", "enrich": "计算排名和状态", "guard": "公开范围和个人信息检查",
+    "route": "安排网址", "render": "生成网页", "search": "建立全文搜索索引", "write": "写入输出文件夹",
+}
 
 
 def _timed(name: str, step: Callable[[], T]) -> T:
+    progress.info("[%d/%d] %s…", STEPS.index(name) + 1, len(STEPS), LABELS[name])
     started = time.perf_counter()
     result = step()
     log.debug("%s: %.3f s", name, time.perf_counter() - started)
