@@ -109,6 +109,9 @@ def browser() -> Iterator[Any]:
         context.close()
 
 
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
 def edit(root: Path, old: str, new: str) -> float:
     """Replace text in the notice; return the time of the save."""
     path = root / NOTICE
@@ -165,10 +168,14 @@ def test_edit_break_fix_reload_by_themselves(server: Server, browser: Any, capsy
     expect(panel).to_contain_text("网站未更新：发现 1 个问题")
     expect(panel).to_contain_text(f"{NOTICE}:3: org: 未知的组织编号“nosuch”")
     expect(page.get_by_text("现予以公示（第二版）。")).to_be_visible()  # the last good page stays
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(SCREENSHOTS / "error-panel.png"))  # for the staff guide
 
     edit(server.root, "org: nosuch", "org: town")
     expect(panel).to_have_count(0, timeout=15_000)
     expect(page.get_by_text("现予以公示（第二版）。")).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "preview.png"))
 
     assert not [c for c in console if "Content Security Policy" in c or "livereload" in c.lower()], console
     assert any("网站未更新：发现 1 个问题" in line for line in server.lines)  # the terminal shows it too
