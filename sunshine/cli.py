@@ -63,6 +63,7 @@ def _common() -> argparse.ArgumentParser:
     common.add_argument("--strict", action="store_true", help="严格模式：警告也视为错误（CI 使用）")
     common.add_argument("--no-history", action="store_true", help="不读取 git 修订记录")
     common.add_argument("--no-cache", action="store_true", help="不使用 .cache/ 中的缓存")
+    common.add_argument("--admin", action="store_true", help="同时生成网页编辑器 admin/（Decap CMS，见 docs/网页编辑.md；需先 npm ci --ignore-scripts）")
     common.add_argument("--jobs", type=int, default=None, help="并行进程数，默认使用全部 CPU 核心；1 为串行")
     common.add_argument("-v", "--verbose", action="store_true", help="显示各步骤耗时")
     common.add_argument("-q", "--quiet", action="store_true", help="只显示错误")
@@ -104,7 +105,7 @@ def _options(args: argparse.Namespace, default_edition: Edition = "public") -> B
     return BuildOptions(
         root=args.root.resolve(), now=now, edition=edition, strict=args.strict,
         out_dir=args.out.resolve() if args.out else None, history=not args.no_history,
-        cache=not args.no_cache, workers=args.jobs,
+        cache=not args.no_cache, workers=args.jobs, admin=args.admin,
     )
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from .decap import DecapError, admin_outputs
 from .enrich import enrich_site
 from .guard import guard_site
 from .load import load_site
@@ -70,6 +71,12 @@ def build_in_memory(options: BuildOptions, search: bool = True) -> tuple[Site, d
     _stop_on_errors(site)
     if search:
         files.update(_timed("search", lambda: search_index(site, files)))
+    if options.admin:  # after search and sitemap: the editor is neither indexed nor listed
+        try:
+            files.update(admin_outputs(options.root, site.cfg, files))
+        except DecapError as exc:
+            site.problems.add("admin/", 0, "", str(exc), "见 docs/网页编辑.md", code="admin")
+        _stop_on_errors(site)
     return site, files
 
 

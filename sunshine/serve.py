@@ -275,8 +275,8 @@ class Preview:
             return self._not_found()
         body = target.read_bytes()
         content_type = _content_type(target)
-        if content_type.startswith("text/html"):
-            body = self.decorate(body)
+        if content_type.startswith("text/html") and not path.startswith(prefix + "admin/"):
+            body = self.decorate(body)  # not the editor: a reload on every save would lose its state
         return Reply(200, body, content_type)
 
     def _not_found(self) -> Reply:

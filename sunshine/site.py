@@ -43,6 +43,7 @@ class BuildOptions:
     history: bool = True
     cache: bool = True
     workers: int | None = None  # None: all cores
+    admin: bool = False  # also write the web editor into admin/ (sunshine/decap.py)
 
     @property
     def output(self) -> Path:
