@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -129,8 +130,11 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
+_NOT_DIGIT = re.compile(r"[^0-9]")
+
+
 def _digits(value: str) -> str:
-    return "".join(c for c in value if c.isascii() and c.isdigit())
+    return _NOT_DIGIT.sub("", value)
 
 
 def normalise_phone(value: str) -> str:
@@ -145,7 +149,13 @@ def normalise_phone(value: str) -> str:
     return digits
 
 
-def _allowed_keys(allowed: Collection[str]) -> set[str]:
+def _allowed_keys(allowed: Collection[str]) -> frozenset[str]:
+    return _allowed_keys_of(frozenset(allowed))
+
+
+@functools.lru_cache(maxsize=1024)
+def _allowed_keys_of(allowed: frozenset[str]) -> frozenset[str]:
+    """Normalised forms of the allowed values (cached: one set serves a whole record)."""
     keys: set[str] = set()
     for item in allowed:
         item = item.strip()
@@ -154,10 +164,10 @@ def _allowed_keys(allowed: Collection[str]) -> set[str]:
         elif item:
             keys.update({normalise_phone(item), _digits(item), item.replace(" ", "").upper()})
     keys.discard("")
-    return keys
+    return frozenset(keys)
 
 
-def _is_allowed(hit: Hit, keys: set[str]) -> bool:
+def _is_allowed(hit: Hit, keys: frozenset[str]) -> bool:
     if hit.kind == "email":
         return hit.value.lower() in keys
     if hit.kind == "mobile":

@@ -7,6 +7,7 @@ templates in the site's ``templates/`` override the default theme's.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -62,14 +63,32 @@ def make_environment(site: Site) -> jinja2.Environment:
     env.filters["cn_date"] = lambda value: cn_date(value, tz)
     env.filters["money"] = money
     env.filters["cn_range"] = cn_range
-    env.filters["qr_svg"] = qr_svg
+    qr_cache = site.options.root / ".cache" / "qr" if site.options.cache else None
+    env.filters["qr_svg"] = lambda url: qr_svg(url, qr_cache)
     return env
 
 
-def qr_svg(url: str) -> Markup:
-    """An inline SVG QR code of ``url`` (error correction M), made at build time."""
+def qr_svg(url: str, cache: Path | None = None) -> Markup:
+    """An inline SVG QR code of ``url`` (error correction M), made at build time.
+
+    Choosing the best mask is most of the cost, so codes are kept in ``cache``
+    (keyed by the URL and segno's version); a damaged entry is simply made again.
+    """
+    key = hashlib.sha256(f"{segno.__version__}\0{url}".encode()).hexdigest()
+    path = cache / f"{key}.svg" if cache is not None else None
+    if path is not None and path.is_file():
+        cached = path.read_text(encoding="utf-8")
+        if cached.startswith("<svg") and cached.endswith("</svg>"):
+            return Markup(cached)
     svg = segno.make(url, error="m").svg_inline(scale=3, title="本页网址的二维码")
-    return Markup(svg.replace("<svg ", '<svg role="img" aria-label="本页网址的二维码" ', 1))
+    svg = svg.replace("<svg ", '<svg role="img" aria-label="本页网址的二维码" ', 1)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(svg, encoding="utf-8")
+        except OSError:
+            pass
+    return Markup(svg)
 
 
 def render_site(site: Site) -> dict[str, bytes]:

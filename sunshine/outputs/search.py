@@ -251,7 +251,16 @@ async def _settled(out: Path, timeout: float = 30.0) -> dict[str, bytes]:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     previous: dict[str, bytes] | None = None
+    sizes: dict[str, int] | None = None
     while True:
+        # cheap first: wait until the listing and sizes stop changing, then read and verify
+        now_sizes = {p.relative_to(out).as_posix(): p.stat().st_size for p in out.rglob("*") if p.is_file()}
+        if now_sizes != sizes:
+            sizes = now_sizes
+            if loop.time() > deadline:
+                raise RuntimeError("Pagefind did not finish writing its files")
+            await asyncio.sleep(0.02)
+            continue
         files = {
             p.relative_to(out).as_posix(): p.read_bytes()
             for p in sorted(out.rglob("*"))
