@@ -124,6 +124,7 @@ class Site:
     published: list[str] = field(default_factory=list)
     routes: dict[str, str] = field(default_factory=dict)
     history: dict[str, list[Revision]] = field(default_factory=dict)
+    memo: dict[str, Any] = field(default_factory=dict)  # indexes a kind builds once per build
 
     @property
     def cfg(self) -> SiteConfig:

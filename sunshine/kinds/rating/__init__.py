@@ -175,30 +175,49 @@ def compute_rows(f: Fields) -> list[Row]:
     return rows
 
 
+def _series_members(site: Site) -> dict[str, list[Record]]:
+    """Active ratings of this edition by series (computed once per build)."""
+    found = site.memo.get("rating-series")
+    if found is None:
+        found = {}
+        for r in sorted(site.records.values(), key=lambda r: r.key):
+            if r.kind == NAME and r.status == "active" and site.in_edition(r):
+                found.setdefault(r.fields.series_id, []).append(r)
+        site.memo["rating-series"] = found
+    return dict(found)
+
+
 def _previous(record: Record, site: Site) -> Record | None:
     f: Fields = record.fields
     key = period_key(f.period)
     earlier = [
-        r for r in site.records.values()
-        if r.kind == NAME and r.key != record.key and r.status == "active" and site.in_edition(r)
-        and r.fields.series_id == f.series_id and period_key(r.fields.period) < key
+        r for r in _series_members(site).get(f.series_id, [])
+        if r.key != record.key and period_key(r.fields.period) < key
     ]
     return max(earlier, key=lambda r: (period_key(r.fields.period), r.key), default=None)
+
+
+def _closers(site: Site) -> dict[str, dict[str, str]]:
+    """{rating index_no: {org: key of the first record that closes its follow-up}} (once per build)."""
+    found = site.memo.get("rating-closers")
+    if found is None:
+        found = {}
+        for other in sorted(site.records.values(), key=lambda r: r.key):
+            if site.in_edition(other) and other.status == "active":
+                refs = list(other.fields.closes)
+                refs += [ref for task in getattr(other.fields, "tasks", ()) if task.status == "done" for ref in task.closes]
+                for ref in refs:
+                    number, _, org = ref.partition("#")
+                    found.setdefault(number, {}).setdefault(org, other.key)
+        site.memo["rating-closers"] = found
+    return dict(found)
 
 
 def _followups(record: Record, site: Site, rows: list[Row], today: dt.date) -> list[FollowupState]:
     f: Fields = record.fields
     if f.followup is None:
         return []
-    closers: dict[str, str] = {}
-    for other in sorted(site.records.values(), key=lambda r: r.key):
-        if site.in_edition(other) and other.status == "active":
-            refs = list(other.fields.closes)
-            refs += [ref for task in getattr(other.fields, "tasks", ()) if task.status == "done" for ref in task.closes]
-            for ref in refs:
-                number, _, org = ref.partition("#")
-                if number == record.index_no:
-                    closers.setdefault(org, other.key)
+    closers = _closers(site).get(record.index_no, {})
     states = []
     for row in rows:
         if row.mark != "bottom":
@@ -218,7 +237,8 @@ def enrich(record: Record, site: Site) -> Derived:
     ids = [c.id for c in f.criteria]
     n = len(rows)
     averages = {c: round_half_up(sum((r.scores[c] for r in rows), Decimal(0)) / n, f.rounding) for c in ids}
-    best = {c: [r.org for r in rows if r.scores[c] == max(x.scores[c] for x in rows)] for c in ids}
+    tops = {c: max(r.scores[c] for r in rows) for c in ids}
+    best = {c: [r.org for r in rows if r.scores[c] == tops[c]] for c in ids}
     full = plain(sum((Decimal(str(c.max)) for c in f.criteria), Decimal(0)))
     previous = _previous(record, site)
     changes: dict[str, Change] = {}
