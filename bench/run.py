@@ -472,6 +472,12 @@ def machine() -> dict[str, Any]:
     node = shutil.which("node")
     if node:
         info["node"] = _version([node, "--version"])
+    # The engine measured: the checkout's commit, and whether the working tree had changes.
+    head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False)
+    dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no", "--", "sunshine", "templates"],
+                           capture_output=True, text=True, check=False)
+    if head.returncode == 0:
+        info["commit"] = head.stdout.strip() + (" (sunshine/ or templates/ modified)" if dirty.stdout.strip() else "")
     return info
 
 
@@ -536,7 +542,7 @@ def main(argv: list[str] | None = None) -> int:
         public = sum(1 for r in corpus.records if r.public and not r.scheduled)
         head = (f"N = {args.n} records ({', '.join(f'{k} {v}' for k, v in sorted(corpus.counts().items()))}; "
                 f"{public} public), median of {args.runs} run(s), {info['date']}, {info['cores']} cores, "
-                f"Python {info['python']}, load average {info['loadavg_start'][0]:.1f} → {info['loadavg_end'][0]:.1f}")
+                f"Python {info['python']}, commit {info.get('commit', '?')}, load average {info['loadavg_start'][0]:.1f} → {info['loadavg_end'][0]:.1f}")
         print(head)
         print()
         print(table(figs, names))
