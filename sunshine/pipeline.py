@@ -13,6 +13,7 @@ from .enrich import enrich_site
 from .guard import guard_site
 from .load import load_site
 from .outputs.search import search_index
+from .pagecache import PageCache
 from .problems import BuildFailed
 from .render import render_site
 from .route import route_site
@@ -61,13 +62,16 @@ def prepare(options: BuildOptions) -> Site:
     return site
 
 
-def build_in_memory(options: BuildOptions, search: bool = True) -> tuple[Site, dict[str, bytes]]:
+def build_in_memory(
+    options: BuildOptions, search: bool = True, pages: PageCache | None = None
+) -> tuple[Site, dict[str, bytes]]:
     """Everything but the disk: the site and ``{output path: bytes}``.
 
-    ``search`` adds the Pagefind index (also skipped with SUNSHINE_NO_SEARCH=1).
+    ``search`` adds the Pagefind index (also skipped with SUNSHINE_NO_SEARCH=1);
+    ``pages`` lends rendered pages of the previous build (see :mod:`sunshine.pagecache`).
     """
     site = prepare(options)
-    files = _timed("render", lambda: render_site(site))
+    files = _timed("render", lambda: render_site(site, pages))
     _stop_on_errors(site)
     if search:
         files.update(_timed("search", lambda: search_index(site, files)))
@@ -80,10 +84,19 @@ def build_in_memory(options: BuildOptions, search: bool = True) -> tuple[Site, d
     return site, files
 
 
-def build(options: BuildOptions) -> tuple[Site, Path]:
-    """Build the edition into its output folder, atomically."""
-    site, files = build_in_memory(options)
+def build(options: BuildOptions, pages: PageCache | None = None) -> tuple[Site, Path]:
+    """Build the edition into its output folder, atomically.
+
+    Unless ``options.cache`` is off, pages whose inputs did not change since the last
+    build are taken from the output folder instead of being rendered again.
+    """
+    if pages is None:
+        pages = PageCache(options.root, options.output, enabled=options.cache)
+    site, files = build_in_memory(options, pages=pages)
     out = _timed("write", lambda: write_site(site, files))
+    keys: dict[str, str] = site.memo.get("page_keys", {})
+    pages.remember((path, key, files[path]) for path, key in keys.items())
+    pages.save()
     return site, out
 
 

@@ -8,6 +8,9 @@ templates in the site's ``templates/`` override the default theme's.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +23,15 @@ from .bodies import render_bodies
 from .kinds import KINDS, notice
 from .markdown import Rendered
 from .outputs import calendar, data, feeds, schedule, sitemap
+from .pagecache import PageCache, TemplateDeps
 from .route import output_path
 from .site import Site
 from .views import LinkView, RecordView, cn_date, cn_range, money, record_view
 
-__all__ = ["THEME_DIR", "Output", "make_environment", "qr_svg", "render_site"]
+__all__ = ["PARALLEL_MIN", "THEME_DIR", "Output", "make_environment", "qr_svg", "render_site"]
 
 THEME_DIR = Path(__file__).resolve().parent.parent
+PARALLEL_MIN = 400  # below this many pages to render, forking workers costs more than it saves
 
 
 class Output:
@@ -91,21 +96,39 @@ def qr_svg(url: str, cache: Path | None = None) -> Markup:
     return Markup(svg)
 
 
-def render_site(site: Site) -> dict[str, bytes]:
-    """Render every output of the edition; problems in bodies go to ``site.problems``."""
+def render_site(site: Site, cache: PageCache | None = None) -> dict[str, bytes]:
+    """Render every output of the edition; problems in bodies go to ``site.problems``.
+
+    Pages whose key is in ``cache`` with intact bytes are reused; the others are
+    rendered (across all cores when there are many). The key of every page goes to
+    ``site.memo["page_keys"]`` so the cache can be updated once the site is written.
+    """
     bodies = _render_bodies(site)
     views = _record_views(site, bodies)
     env = make_environment(site)
+    deps = TemplateDeps(env)
     out = Output()
     ctx = _common_context(site, views)
     ctx["record_links"] = {k: LinkView(v.title, v.url, v.index_no) for k, v in views.items()}
+    memo: dict[int, Any] = {}
+    keys: dict[str, str] = {}
+    jobs: list[tuple[str, str, dict[str, Any]]] = []
 
     def page(template: str, path: str, **extra: Any) -> None:
         context = {**ctx, "path": path, **extra}
         context["noindex"] = ctx["noindex"] or extra.get("noindex", False)
+        target = output_path(path)
         if context["noindex"]:
-            out.noindex.add(output_path(path))
-        out.add(output_path(path), env.get_template(template).render(context))
+            out.noindex.add(target)
+        key = cache.key(deps, template, target, context, memo) if cache is not None else None
+        reused = cache.get(target, key) if cache is not None else None
+        if key is not None:
+            keys[target] = key
+        if reused is not None:
+            out.add(target, reused)
+        else:
+            out.add(target, b"")  # keeps the order of outputs; filled in below
+            jobs.append((target, template, context))
 
     for view in views.values():
         _render_record(site, view, page, out)
@@ -117,6 +140,9 @@ def render_site(site: Site) -> dict[str, bytes]:
             page("redirect.html", path, target=views[record.key], noindex=True)
     page("404.html", "404.html", noindex=True)
     page("search.html", "search/", noindex=True)
+    for target, content in zip((j[0] for j in jobs), _render_pages(env, jobs, site.options.workers), strict=True):
+        out.files[target] = content
+    site.memo["page_keys"] = keys
     _copy_static(site, out)
     public = [v for v in views.values() if v.status != "gone"]
     for feed_path, feed in feeds.all_feeds(site, public).items():
@@ -130,6 +156,39 @@ def render_site(site: Site) -> dict[str, bytes]:
         for path, content in data.internal_exports(site).items():
             out.add(path, content)
     return out.files
+
+
+_JOBS: list[tuple[str, str, dict[str, Any]]] = []
+_ENV: jinja2.Environment | None = None
+
+
+def _render_range(span: tuple[int, int]) -> list[bytes]:
+    assert _ENV is not None
+    return [_ENV.get_template(t).render(c).encode("utf-8") for _, t, c in _JOBS[span[0] : span[1]]]
+
+
+def _render_pages(env: jinja2.Environment, jobs: list[tuple[str, str, dict[str, Any]]], workers: int | None) -> list[bytes]:
+    """The bytes of each job, in order; forked workers share the jobs without copying them.
+
+    Each worker inherits the parent's Jinja environment and contexts (fork), renders
+    whole chunks and sends back bytes only; the result is the same as a serial run.
+    """
+    global _JOBS, _ENV
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers <= 1 or len(jobs) < PARALLEL_MIN or sys.platform != "linux":
+        return [env.get_template(t).render(c).encode("utf-8") for _, t, c in jobs]
+    for template in sorted({t for _, t, _ in jobs}):
+        env.get_template(template)  # compile once, before the fork
+    size = max(1, len(jobs) // (workers * 6))
+    spans = [(i, min(i + size, len(jobs))) for i in range(0, len(jobs), size)]
+    _JOBS, _ENV = jobs, env
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return [content for chunk in pool.map(_render_range, spans) for content in chunk]
+    except Exception:  # a template error: render serially so it is raised with its traceback
+        return [env.get_template(t).render(c).encode("utf-8") for _, t, c in jobs]
+    finally:
+        _JOBS, _ENV = [], None
 
 
 def _render_bodies(site: Site) -> dict[str, Rendered]:

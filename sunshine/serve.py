@@ -51,6 +51,7 @@ from tornado import web
 from tornado.ioloop import PeriodicCallback
 
 from .config import load_config
+from .pagecache import PageCache
 from .pipeline import build_in_memory
 from .problems import BuildFailed, Problems
 from .site import BuildOptions, Site
@@ -101,6 +102,7 @@ class Rebuilder:
         self.follow_clock = follow_clock
         self.last: RebuildResult | None = None
         self.prefix = _config_prefix(options.root)
+        self.pages = PageCache(options.root, options.output, enabled=options.cache, hold=True)
 
     def _build(self, options: BuildOptions) -> Site:
         """A full build; the search index is made once, later rebuilds keep it as it was.
@@ -109,12 +111,15 @@ class Rebuilder:
         behind an edit until the server restarts.
         """
         first = not (options.output / "pagefind").is_dir()
-        site, files = build_in_memory(options, search=first)
+        site, files = build_in_memory(options, search=first, pages=self.pages)
         if not first:
             for path in sorted((options.output / "pagefind").rglob("*")):
                 if path.is_file():
                     files.setdefault(path.relative_to(options.output).as_posix(), path.read_bytes())
         write_site(site, files)
+        keys: dict[str, str] = site.memo.get("page_keys", {})
+        self.pages.remember((path, key, files[path]) for path, key in keys.items())
+        self.pages.save()
         return site
 
     def rebuild(self) -> RebuildResult:
