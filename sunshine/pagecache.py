@@ -116,6 +116,7 @@ class PageCache:
         self.entries: dict[str, tuple[str, str]] = self._load() if enabled else {}
         self.held: dict[str, bytes] = {}
         self.hits = 0
+        self._shared: dict[str, tuple[Any, bytes]] = {}
 
     def _load(self) -> dict[str, tuple[str, str]]:
         try:
@@ -139,10 +140,15 @@ class PageCache:
         h = hashlib.sha256(engine_fingerprint().encode() + closure + path.encode() + b"\0")
         try:
             for name in names:
-                if name in context:
-                    h.update(name.encode() + b"=" + digest(context[name], memo))
-                else:
+                if name not in context:
                     h.update(name.encode() + b"-")
+                    continue
+                value = context[name]
+                known = self._shared.get(name)
+                if known is None or known[0] is not value:  # values shared by every page: hashed once
+                    known = (value, digest(value, memo))
+                    self._shared[name] = known
+                h.update(name.encode() + b"=" + known[1])
         except Unstable:
             return None
         return h.hexdigest()

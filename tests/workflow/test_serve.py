@@ -45,7 +45,7 @@ def test_good_change_swaps_the_site(sample_root: Path, rebuilder: Rebuilder) -> 
 
 
 def test_bad_change_keeps_last_good_site_and_fix_clears_the_panel(sample_root: Path, rebuilder: Rebuilder) -> None:
-    preview = Preview(rebuilder, '<script src="/livereload.js?port=8000"></script>')
+    preview = Preview(rebuilder, '<script src="/livereload.js?port=8000" defer></script>')
     good = page_text(sample_root)
 
     edit(sample_root, NOTICE, "org: town", "org: nosuch")
@@ -60,7 +60,7 @@ def test_bad_change_keeps_last_good_site_and_fix_clears_the_panel(sample_root: P
     assert "未知的组织编号“nosuch”" in body and SENTENCE in body
     assert body.index(PANEL_ID) > body.index("<body")
     head = body[: body.index("</head>")]
-    assert '<script src="/livereload.js?port=8000"></script>' in head and "/__sunshine__/problems.css" in head
+    assert '<script src="/livereload.js?port=8000" defer></script>' in head and "/__sunshine__/problems.css" in head
     assert "网站未更新：发现 1 个问题" in report(broken)
 
     edit(sample_root, NOTICE, "org: nosuch", "org: town")
