@@ -131,6 +131,7 @@ def luhn_ok(digits: str) -> bool:
 
 
 _NOT_DIGIT = re.compile(r"[^0-9]")
+_TEN_DIGITS = re.compile(r"\d(?:\D*\d){9}")
 
 
 def _digits(value: str) -> str:
@@ -185,6 +186,8 @@ def _hit(kind: str, m: re.Match[str], masked: str) -> Hit:
 
 
 def _candidates(text: str) -> list[Hit]:
+    if "@" not in text and not _TEN_DIGITS.search(text):
+        return []  # every pattern but e-mail needs at least ten digits
     hits: list[Hit] = []
     for m in _EMAIL_RE.finditer(text):
         hits.append(_hit("email", m, f"{m['local'][0]}***@{m['domain']}"))

@@ -31,6 +31,7 @@ from .views import LinkView, RecordView, cn_date, cn_range, money, record_view
 __all__ = ["PARALLEL_MIN", "THEME_DIR", "Output", "make_environment", "qr_svg", "render_site"]
 
 THEME_DIR = Path(__file__).resolve().parent.parent
+QR_MASK = 4
 PARALLEL_MIN = 400  # below this many pages to render, forking workers costs more than it saves
 
 
@@ -76,16 +77,18 @@ def make_environment(site: Site) -> jinja2.Environment:
 def qr_svg(url: str, cache: Path | None = None) -> Markup:
     """An inline SVG QR code of ``url`` (error correction M), made at build time.
 
-    Choosing the best mask is most of the cost, so codes are kept in ``cache``
-    (keyed by the URL and segno's version); a damaged entry is simply made again.
+    Codes are kept in ``cache``
+    (keyed by the URL, the mask and segno's version); a damaged entry is made again.
     """
-    key = hashlib.sha256(f"{segno.__version__}\0{url}".encode()).hexdigest()
+    key = hashlib.sha256(f"{segno.__version__}\0mask{QR_MASK}\0{url}".encode()).hexdigest()
     path = cache / f"{key}.svg" if cache is not None else None
     if path is not None and path.is_file():
         cached = path.read_text(encoding="utf-8")
         if cached.startswith("<svg") and cached.endswith("</svg>"):
             return Markup(cached)
-    svg = segno.make(url, error="m").svg_inline(scale=3, title="本页网址的二维码")
+    # A fixed mask: choosing the best of eight is four fifths of the cost and any mask
+    # scans (tests/browser/test_print.py decodes the printed code).
+    svg = segno.make(url, error="m", micro=False, mask=QR_MASK).svg_inline(scale=3, title="本页网址的二维码")
     svg = svg.replace("<svg ", '<svg role="img" aria-label="本页网址的二维码" ', 1)
     if path is not None:
         try:

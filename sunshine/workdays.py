@@ -8,6 +8,7 @@ not know raises :class:`UnknownYear` instead of guessing.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable
 
 import chinese_calendar
@@ -25,7 +26,10 @@ class UnknownYear(Exception):
         self.year = year
 
 
+@functools.lru_cache(maxsize=8192)
 def official_is_workday(day: dt.date) -> bool:
+    """Whether ``day`` is a working day by the State Council's calendar (cached: a
+    lookup validates the date against the whole table)."""
     try:
         return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:
