@@ -27,11 +27,10 @@ from collections import Counter
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from . import reports
+from . import i18n, reports
 from .annual import write_annual_report
-from .kinds import KINDS
 from .kinds.common import SCOPE_LABELS
-from .pipeline import build, check, prepare
+from .pipeline import LABELS, build, check, prepare
 from .problems import BuildFailed
 from .scaffold import ScaffoldError, new_record, preview_url
 from .schemas import SchemaError, write_schemas
@@ -67,6 +66,7 @@ def _common() -> argparse.ArgumentParser:
     common.add_argument("--jobs", type=int, default=None, help="并行进程数，默认使用全部 CPU 核心；1 为串行")
     common.add_argument("-v", "--verbose", action="store_true", help="显示各步骤耗时")
     common.add_argument("-q", "--quiet", action="store_true", help="只显示错误")
+    common.add_argument("--lang", choices=i18n.LANGS, default="zh", help="消息语言：zh 中文（默认）；en 英文，供工程人员排查")
     return common
 
 
@@ -113,15 +113,16 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     logging.getLogger("sunshine").setLevel(logging.DEBUG if args.verbose else logging.WARNING)
+    lang: str = args.lang
     if sys.stderr.isatty() and not args.quiet:
-        _show_progress()
+        _show_progress(lang)
     command = args.command or "build"
     if command == "deploy":
         return _deploy(args)
     try:
         options = _options(args, "internal" if command == "report" else "public")
     except ValueError:
-        print(f"--now 的时间格式不对：{args.now}（应写成 2020-06-15 或 2020-06-15T09:00）", file=sys.stderr)
+        print(i18n.text("bad_now", lang, value=args.now), file=sys.stderr)
         return 2
     if command == "new":
         return _new(args)
@@ -139,19 +140,19 @@ def main(argv: list[str] | None = None) -> int:
             site, written = build(options)
     except BuildFailed as failed:
         _clear_progress()
-        print(failed.problems.report(), file=sys.stderr)
-        print("未生成网站：请按上面的提示修改后重试。原有网站保持不变。", file=sys.stderr)
+        print(i18n.report(failed.problems, lang), file=sys.stderr)
+        print(i18n.text("not_built", lang), file=sys.stderr)
         return 1
     _clear_progress()
     if not args.quiet:
-        print(_summary(site, written, options.root, time.perf_counter() - started if args.verbose else None))
+        print(_summary(site, written, options.root, time.perf_counter() - started if args.verbose else None, lang))
     return 0
 
 
 def _serve(args: argparse.Namespace, options: BuildOptions) -> int:
     follow_clock = args.now is None and "SOURCE_DATE_EPOCH" not in os.environ
     try:
-        serve(options, host=args.host, port=args.port, open_browser=args.open, follow_clock=follow_clock)
+        serve(options, host=args.host, port=args.port, open_browser=args.open, follow_clock=follow_clock, lang=args.lang)
     except ServeError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -163,16 +164,16 @@ def _new(args: argparse.Namespace) -> int:
     try:
         today = dt.date.fromisoformat(args.date) if args.date else None
     except ValueError:
-        print(f"--date 的日期格式不对：{args.date}（应写成 2020-06-15）", file=sys.stderr)
+        print(i18n.text("bad_date", args.lang, value=args.date), file=sys.stderr)
         return 2
     try:
         path = new_record(root, args.kind, args.title, args.org, args.notice_type, today=today)
     except ScaffoldError as exc:
         print(exc, file=sys.stderr)
         return 2
-    print(f"已新建：{path.relative_to(root)}")
-    print("请打开文件填写 scope（公开范围）和标着“待填写”的内容；每个字段后面都有说明。")
-    print(f"预览：python build.py serve（党内公开的记录加 --edition internal），然后打开 {preview_url(root, path)}")
+    print(i18n.text("created", args.lang, path=path.relative_to(root)))
+    print(i18n.text("fill_in", args.lang))
+    print(i18n.text("preview_hint", args.lang, url=preview_url(root, path)))
     return 0
 
 
@@ -184,15 +185,23 @@ def _schemas(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 2
     for path in written:
-        print(f"已写入：{path.relative_to(root)}")
+        print(i18n.text("written", args.lang, path=path.relative_to(root)))
     return 0
 
 
 class _ProgressLine(logging.Handler):
     """One status line on a terminal, rewritten in place; cleared at the end."""
 
+    def __init__(self, lang: str = "zh"):
+        super().__init__()
+        self.lang = lang
+
     def emit(self, record: logging.LogRecord) -> None:
-        sys.stderr.write("\r\033[K" + record.getMessage())
+        message = record.getMessage()
+        step = getattr(record, "step", None)
+        if step is not None and self.lang != "zh":
+            message = message.replace(LABELS[step], i18n.step_label(step, self.lang))
+        sys.stderr.write("\r\033[K" + message)
         sys.stderr.flush()
 
     def close(self) -> None:
@@ -208,9 +217,9 @@ def _clear_progress() -> None:
             sys.stderr.flush()
 
 
-def _show_progress() -> None:
+def _show_progress(lang: str) -> None:
     """Steps as they run, only on a terminal; CI logs get the one-line summary alone."""
-    handler = _ProgressLine()
+    handler = _ProgressLine(lang)
     progress = logging.getLogger("sunshine.progress")
     progress.setLevel(logging.INFO)
     progress.propagate = False
@@ -224,13 +233,13 @@ def _report(args: argparse.Namespace, options: BuildOptions) -> int:
     site = prepare(options)
     if args.annual is not None:
         path = write_annual_report(site, args.annual, args.out)
-        print(f"已生成 {args.annual} 年度报告：{path}")
+        print(i18n.text("annual", args.lang, year=args.annual, path=path))
         return 0
     year = args.year or options.now.astimezone(site.tz).year
     found = reports.compliance(site, year, args.org)
     print(reports.compliance_table(site, found))
     for line in reports.freshness(site):
-        print(f"提醒：{line}")
+        print(i18n.text("reminder", args.lang, line=i18n.translate(line, args.lang)))
     overdue = [ob for ob in found if ob.status in ("late", "missing")]
     return 1 if args.fail_on_overdue and overdue else 0
 
@@ -253,22 +262,25 @@ def _deploy(args: argparse.Namespace) -> int:
     return 0
 
 
-def _summary(site: Site, written: Path | None, root: Path, seconds: float | None) -> str:
-    lines = [p.format() for p in site.problems.sorted()]
+def _summary(site: Site, written: Path | None, root: Path, seconds: float | None, lang: str = "zh") -> str:
+    lines = [i18n.format_problem(p, lang) for p in site.problems.sorted()]
     per_kind = Counter(r.kind for r in site.published_records())
-    kinds = "，".join(f"{KINDS[k].LABEL} {n}" for k, n in sorted(per_kind.items()))
+    kinds = i18n.join((f"{i18n.kind_label(k, lang)} {n}" for k, n in sorted(per_kind.items())), lang)
     scopes = Counter(r.scope for r in site.records.values())
-    scope_text = "，".join(f"{SCOPE_LABELS[s]} {scopes[s]}" for s in ("public", "party", "restricted") if scopes[s])
-    edition = "对外公开版" if site.options.edition == "public" else "党内版"
-    held = len(site.records) - len(site.published)
+    scope_text = i18n.join((f"{i18n.scope_label(s, lang)} {scopes[s]}" for s in SCOPE_LABELS if scopes[s]), lang)
+    counts = {"edition": i18n.text(f"edition.{site.options.edition}", lang), "records": len(site.published),
+              "kinds": kinds, "held": len(site.records) - len(site.published)}
     if written is None:
-        lines.append(f"检查通过：{edition}共 {len(site.published)} 条记录（{kinds}），未公开 {held} 条。")
+        lines.append(i18n.text("checked", lang, **counts))
     else:
         where = written.relative_to(root) if written.is_relative_to(root) else written
         pages = sum(1 for p in written.rglob("*.html"))
-        lines.append(f"已生成{edition}到 {where}/：共 {len(site.published)} 条记录（{kinds}），未公开 {held} 条；网页 {pages} 个" + (f"，用时 {seconds:.1f} 秒。" if seconds is not None else "。"))
-    lines.append(f"全部记录按公开范围：{scope_text}。")
+        if seconds is None:
+            lines.append(i18n.text("built", lang, where=where, pages=pages, **counts))
+        else:
+            lines.append(i18n.text("built_timed", lang, where=where, pages=pages, seconds=seconds, **counts))
+    lines.append(i18n.text("by_scope", lang, scopes=scope_text))
     if site.problems.warnings:
-        lines.append(f"警告 {len(site.problems.warnings)} 个（--strict 时视为错误）。")
-    lines += [f"提醒：{line}" for line in reports.freshness(site)]
+        lines.append(i18n.text("warnings", lang, count=len(site.problems.warnings)))
+    lines += [i18n.text("reminder", lang, line=i18n.translate(line, lang)) for line in reports.freshness(site)]
     return "\n".join(lines)

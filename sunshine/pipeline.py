@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from . import i18n
 from .decap import DecapError, admin_outputs
 from .enrich import enrich_site
 from .guard import guard_site
@@ -28,14 +29,11 @@ progress = logging.getLogger("sunshine.progress")
 T = TypeVar("T")
 
 STEPS = ["load", "validate", "enrich", "guard", "route", "render", "search", "write"]
-LABELS = {
-    "load": "读取文件", "validate": "检查格式", "enrich": "计算排名和状态", "guard": "公开范围和个人信息检查",
-    "route": "安排网址", "render": "生成网页", "search": "建立全文搜索索引", "write": "写入输出文件夹",
-}
+LABELS = dict(i18n.labels("step", "zh"))
 
 
 def _timed(name: str, step: Callable[[], T]) -> T:
-    progress.info("[%d/%d] %s…", STEPS.index(name) + 1, len(STEPS), LABELS[name])
+    progress.info("[%d/%d] %s…", STEPS.index(name) + 1, len(STEPS), LABELS[name], extra={"step": name})
     started = time.perf_counter()
     result = step()
     log.debug("%s: %.3f s", name, time.perf_counter() - started)

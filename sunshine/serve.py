@@ -52,6 +52,7 @@ from livereload.watcher import Watcher
 from tornado import web
 from tornado.ioloop import PeriodicCallback
 
+from . import i18n
 from .config import load_config
 from .pagecache import PageCache
 from .pipeline import build_in_memory
@@ -99,9 +100,10 @@ class RebuildResult:
 class Rebuilder:
     """Rebuild the edition into its output folder and remember how it went."""
 
-    def __init__(self, options: BuildOptions, follow_clock: bool = False):
+    def __init__(self, options: BuildOptions, follow_clock: bool = False, lang: str = "zh"):
         self.options = options
         self.follow_clock = follow_clock
+        self.lang = lang
         self.last: RebuildResult | None = None
         self.prefix = _config_prefix(options.root)
         self.pages = PageCache(options.root, options.output, enabled=options.cache, hold=True)
@@ -135,14 +137,14 @@ class Rebuilder:
         try:
             site = self._build(options)
         except BuildFailed as failed:
-            lines = tuple(p.format() for p in failed.problems.sorted())
+            lines = tuple(i18n.format_problem(p, self.lang) for p in failed.problems.sorted())
         except jinja2.TemplateError as exc:
-            lines = (_template_problem(exc, options.root),)
+            lines = (_template_problem(exc, options.root, self.lang),)
         except Exception as exc:  # a bug in Sunshine: keep the preview running, show it
             log.error("%s", "".join(traceback.format_exception(exc)).rstrip())
-            lines = (f"内部错误：{type(exc).__name__}: {exc} — 这是程序的问题，不是内容的问题：请把终端中的错误信息交给维护人员",)
+            lines = (i18n.text("serve.internal_error", self.lang, error=f"{type(exc).__name__}: {exc}"),)
         else:
-            warnings = tuple(p.format() for p in site.problems.sorted())
+            warnings = tuple(i18n.format_problem(p, self.lang) for p in site.problems.sorted())
             self.prefix = site.cfg.path_prefix
         seconds = time.perf_counter() - started
         self.last = RebuildResult(not lines, "\n".join(lines), seconds, lines, warnings)
@@ -154,7 +156,7 @@ def _config_prefix(root: Path) -> str:
     return cfg.path_prefix if cfg is not None else "/"
 
 
-def _template_problem(exc: jinja2.TemplateError, root: Path) -> str:
+def _template_problem(exc: jinja2.TemplateError, root: Path, lang: str = "zh") -> str:
     """``templates/x.html:12: 模板错误：… — …`` from a Jinja exception and its traceback."""
     filename, line = None, 0
     if isinstance(exc, jinja2.TemplateSyntaxError):
@@ -165,12 +167,12 @@ def _template_problem(exc: jinja2.TemplateError, root: Path) -> str:
                 filename, line = frame.filename, frame.lineno or 0
                 break
     if isinstance(exc, jinja2.TemplateNotFound):
-        filename, message = filename or "templates", f"找不到模板“{exc.name}”"
+        filename, message = filename or "templates", i18n.text("serve.template_not_found", lang, name=exc.name)
     else:
         message = exc.message or type(exc).__name__
     where = _template_path(filename, root) if filename else "templates"
     where = f"{where}:{line}" if line else where
-    return f"{where}: 模板错误：{message} — 请检查这一行的变量名、过滤器和 {{% %}} 标签是否成对"
+    return i18n.text("serve.template_error", lang, where=where, message=message)
 
 
 def _template_path(filename: str, root: Path) -> str:
@@ -237,14 +239,13 @@ def _files(top: Path) -> Iterator[Path]:
         yield from (Path(folder) / f for f in sorted(files) if not _IGNORED.search(f))
 
 
-def problem_panel(result: RebuildResult) -> str:
+def problem_panel(result: RebuildResult, lang: str = "zh") -> str:
     """The HTML panel listing a failed rebuild's problems."""
     items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in result.problems)
     return (
         f'<section id="{PANEL_ID}" class="sunshine-problems" role="alert" aria-labelledby="{PANEL_ID}-title">'
-        f'<h2 id="{PANEL_ID}-title">网站未更新：发现 {len(result.problems)} 个问题</h2><ol>{items}</ol>'
-        "<p>下面仍是上次成功生成的网站。按提示修改文件并保存，本页会自动刷新。"
-        "常见错误的含义见 docs/errors.md。</p></section>"
+        f'<h2 id="{PANEL_ID}-title">{html.escape(i18n.text("serve.panel_title", lang, count=len(result.problems)))}</h2>'
+        f'<ol>{items}</ol><p>{html.escape(i18n.text("serve.panel_text", lang))}</p></section>'
     )
 
 
@@ -275,7 +276,7 @@ class Preview:
             return self._not_found()
         out = self.rebuilder.options.output.resolve()
         if not out.is_dir():
-            title = "网站尚未生成"
+            title = html.escape(i18n.text("serve.not_built_yet", self.rebuilder.lang))
             page = f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title></head><body><h1>{title}</h1></body></html>'
             return Reply(503, self.decorate(page.encode()))
         target = (out / path[len(prefix):]).resolve()
@@ -295,7 +296,9 @@ class Preview:
 
     def _not_found(self) -> Reply:
         page = self.rebuilder.options.output / "404.html"
-        body = page.read_bytes() if page.is_file() else "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>找不到页面</title></head><body><h1>找不到页面</h1></body></html>".encode()
+        title = html.escape(i18n.text("serve.not_found", self.rebuilder.lang))
+        fallback = f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title></head><body><h1>{title}</h1></body></html>'
+        body = page.read_bytes() if page.is_file() else fallback.encode()
         return Reply(404, self.decorate(body))
 
     def decorate(self, page: bytes) -> bytes:
@@ -307,7 +310,7 @@ class Preview:
             at = page.lower().find(b"</head>")
             page = page[:at] + head.encode() + page[at:] if at >= 0 else head.encode() + page
         if failed and last is not None:
-            panel = problem_panel(last).encode()
+            panel = problem_panel(last, self.rebuilder.lang).encode()
             match = _BODY.search(page)
             at = match.end() if match else len(page)
             page = page[:at] + panel + page[at:]
@@ -342,31 +345,31 @@ class _Handler(web.RequestHandler):
         self.get(path)
 
 
-def report(result: RebuildResult) -> str:
+def report(result: RebuildResult, lang: str = "zh") -> str:
     """The terminal lines for one rebuild."""
     stamp = time.strftime("%H:%M:%S")
     if result.ok:
-        lines = [*result.warnings, f"[{stamp}] 已重新生成（{result.seconds:.1f} 秒）"]
+        lines = [*result.warnings, i18n.text("serve.rebuilt", lang, stamp=stamp, seconds=result.seconds)]
         if result.warnings:
-            lines.append(f"警告 {len(result.warnings)} 个（发布时用 --strict 会视为错误）。")
+            lines.append(i18n.text("serve.warnings", lang, count=len(result.warnings)))
         return "\n".join(lines)
-    return (
-        f"{result.problems_text}\n[{stamp}] 网站未更新：发现 {len(result.problems)} 个问题。"
-        "预览中仍是上次成功生成的网站；改好并保存后会自动重新生成。"
-    )
+    return f"{result.problems_text}\n" + i18n.text("serve.failed", lang, stamp=stamp, count=len(result.problems))
 
 
-def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False, follow_clock: bool = False) -> None:
+def serve(
+    options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
+    follow_clock: bool = False, lang: str = "zh",
+) -> None:
     """Build, serve ``options.output`` at the site's path prefix, rebuild and reload on change.
 
     Blocks until Ctrl+C. Listens on ``host`` (loopback unless told otherwise).
     ``follow_clock`` makes every rebuild use the current time instead of ``options.now``.
     """
-    rebuilder = Rebuilder(options, follow_clock)
+    rebuilder = Rebuilder(options, follow_clock, lang)
     try:
         asyncio.run(_run(rebuilder, host, port, open_browser))
     except KeyboardInterrupt:
-        print("\n已停止预览。", flush=True)
+        print("\n" + i18n.text("serve.stopped", lang), flush=True)
 
 
 async def _run(rebuilder: Rebuilder, host: str, port: int, open_browser: bool) -> None:
@@ -382,28 +385,28 @@ async def _run(rebuilder: Rebuilder, host: str, port: int, open_browser: bool) -
     try:
         app.listen(port, address=host)
     except OSError as exc:
-        raise ServeError(f"无法在 {host}:{port} 上启动预览（{exc.strerror}）：端口可能已被占用，请用 --port 换一个") from None
-    internal = rebuilder.options.edition == "internal"
-    print(f"正在生成{'党内版（含党内公开和限定范围公开的记录）' if internal else '对外公开版'}……", flush=True)
+        raise ServeError(i18n.text("serve.port_busy", rebuilder.lang, host=host, port=port, reason=exc.strerror)) from None
+    lang = rebuilder.lang
+    print(i18n.text(f"serve.building.{rebuilder.options.edition}", lang), flush=True)
     watcher = ChangeWatcher(rebuilder.options.root)  # before the build: edits made during it count
-    print(report(rebuilder.rebuild()), flush=True)
+    print(report(rebuilder.rebuild(), lang), flush=True)
 
     def tick() -> None:
         if not watcher.due(time.monotonic()):
             return
         changed = watcher.poll(time.monotonic())
         if changed:
-            shown = "、".join(changed[:3]) + ("等" if len(changed) > 3 else "")
-            print(f"检测到修改：{shown}，正在重新生成……", flush=True)
-            print(report(rebuilder.rebuild()), flush=True)
+            shown = i18n.join(changed[:3], lang, "list_sep") + (i18n.text("serve.and_more", lang) if len(changed) > 3 else "")
+            print(i18n.text("serve.changed", lang, files=shown), flush=True)
+            print(report(rebuilder.rebuild(), lang), flush=True)
             LiveReloadHandler.reload_waiters("*")
 
     PeriodicCallback(tick, POLL_SECONDS * 1000).start()
     shown_host = f"[{host}]" if ":" in host else host
     url = f"http://{shown_host}:{port}{rebuilder.prefix}"
     if host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"注意：正在监听 {host}，同一网络中的其他电脑也能访问本预览。", flush=True)
-    print(f"预览地址：{url}  （按 Ctrl+C 停止）", flush=True)
+        print(i18n.text("serve.exposed", lang, host=host), flush=True)
+    print(i18n.text("serve.url", lang, url=url), flush=True)
     if open_browser:
         webbrowser.open(url)
     await asyncio.Event().wait()
