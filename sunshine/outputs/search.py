@@ -51,6 +51,7 @@ from ..problems import BuildFailed, Problems
 from ..route import output_path
 from ..site import Record, Site
 from ..views import cn_date
+from .searchcache import bundle_key, load_bundle, save_bundle
 
 __all__ = [
     "BUNDLE",
@@ -85,19 +86,34 @@ def search_enabled() -> bool:
 
 
 def search_index(site: Site, files: dict[str, bytes]) -> dict[str, bytes]:
-    """The Pagefind bundle for the record pages in ``files``: ``{"pagefind/...": bytes}``."""
+    """The Pagefind bundle for the record pages in ``files``: ``{"pagefind/...": bytes}``.
+
+    With the build cache on, a bundle made from the same pages is reused
+    (:mod:`sunshine.outputs.searchcache`).
+    """
     if not search_enabled():
         return {}
-    docs = search_documents(site, files)
-    if not docs:
+    pages = _indexed(site, files)
+    if not pages:
         return {}
+    folder = site.options.root / ".cache" / "search" if site.options.cache else None
+    key = None
+    if folder is not None:
+        key = bundle_key(f"{url}\0{_hidden_block(site, r)}\0".encode() + content for url, r, content in pages)
+        cached = load_bundle(folder, key)
+        if cached is not None:
+            return cached
     missing = _missing_pagefind()
     if missing:
         problems = Problems()
         hint = "请运行 pip install 'pagefind[extended]==1.5.2'，或设置环境变量 SUNSHINE_NO_SEARCH=1 跳过全文搜索"
         problems.add("pagefind", 0, "", missing, hint, code="no-pagefind")
         raise BuildFailed(problems)
-    return _run(_pagefind(docs))
+    docs = {url: _prepare(site, record, content.decode("utf-8"), url) for url, record, content in pages}
+    bundle = _run(_pagefind(docs))
+    if folder is not None and key is not None:
+        save_bundle(folder, key, bundle)
+    return bundle
 
 
 def _missing_pagefind() -> str | None:
@@ -113,17 +129,20 @@ def _missing_pagefind() -> str | None:
 
 def search_documents(site: Site, files: dict[str, bytes]) -> dict[str, str]:
     """``{URL path with prefix + index.html: HTML prepared for Pagefind}`` per record page."""
+    return {url: _prepare(site, record, content.decode("utf-8"), url) for url, record, content in _indexed(site, files)}
+
+
+def _indexed(site: Site, files: dict[str, bytes]) -> list[tuple[str, Record, bytes]]:
+    """(URL path with prefix + index.html, record, page) of every record page to index."""
     prefix = site.cfg.path_prefix
-    docs: dict[str, str] = {}
+    pages: list[tuple[str, Record, bytes]] = []
     for record in site.published_records():
         if record.status == "gone" or not record.url:
             continue
-        path = output_path(record.url)
-        content = files.get(path)
-        if content is None:
-            continue
-        docs[(prefix + path).lstrip("/")] = _prepare(site, record, content.decode("utf-8"), path)
-    return docs
+        content = files.get(output_path(record.url))
+        if content is not None:
+            pages.append(((prefix + output_path(record.url)).lstrip("/"), record, content))
+    return pages
 
 
 def _prepare(site: Site, record: Record, page: str, path: str) -> str:

@@ -14,6 +14,7 @@ Chromium; search does not work from file://.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import gzip
 import http.server
@@ -176,12 +177,42 @@ def test_bundle_has_no_ready_made_ui(out: Path) -> None:
 
 def test_output_is_reproducible(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(search_mod.ENV_SKIP, raising=False)
-    site, files = build_in_memory(_options())
+    site, files = build_in_memory(dataclasses.replace(_options(), cache=False))  # Pagefind twice
     pages = {k: v for k, v in files.items() if not k.startswith("pagefind/")}
     first = search_mod.search_index(site, pages)
     second = search_mod.search_index(site, pages)
     assert first == second
     assert any(k.startswith("pagefind/filter/") for k in first)
+
+
+def test_bundle_is_reused_and_a_damaged_one_is_not(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.workflow.conftest import copy_sample
+
+    monkeypatch.delenv(search_mod.ENV_SKIP, raising=False)
+    root = copy_sample(tmp_path / "src")
+    site, files = build_in_memory(BuildOptions(root=root, now=parse_now(NOW, {}), history=False), search=False)
+    fresh = search_mod.search_index(site, files)
+    real = search_mod._pagefind
+
+    async def refuse(docs: dict[str, str]) -> dict[str, bytes]:
+        raise AssertionError("Pagefind ran although nothing changed")
+
+    monkeypatch.setattr(search_mod, "_pagefind", refuse)
+    assert search_mod.search_index(site, files) == fresh
+    stored = sorted(p for p in (root / ".cache" / "search").rglob("*.pf_fragment"))
+    damaged = bytearray(stored[0].read_bytes())
+    damaged[len(damaged) // 2] ^= 0xFF
+    stored[0].write_bytes(bytes(damaged))
+    with pytest.raises(AssertionError, match="Pagefind ran"):
+        search_mod.search_index(site, files)  # a damaged bundle is a miss, never a partial reuse
+    monkeypatch.setattr(search_mod, "_pagefind", real)
+    assert search_mod.search_index(site, files) == fresh
+    changed = dict(files)
+    page = "notices/2020-06-fazhan-duixiang-gongshi/index.html"
+    changed[page] = changed[page].replace("现予以公示".encode(), "现予以公布".encode())
+    monkeypatch.setattr(search_mod, "_pagefind", refuse)
+    with pytest.raises(AssertionError, match="Pagefind ran"):
+        search_mod.search_index(site, changed)  # one page changed: indexed again
 
 
 def test_canonical_bundle_is_stable(out: Path) -> None:
