@@ -5,15 +5,27 @@ passed; the internal edition holds every record. Every field and body of every
 record to be published is scanned for ID card, mobile, bank card numbers and
 phones or e-mails that config.yaml does not declare as official contacts.
 A record may allow one value with ``allow_personal`` (reported as a warning).
+
+The scan runs on every build. Its findings per record may come from
+``.cache/guard.json``, keyed by a SHA-256 of exactly what is scanned (the record's
+fields and body, their line numbers, the allowed values) and of Sunshine's code;
+each entry carries its own checksum, so a damaged or foreign entry is scanned again.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+from .pagecache import engine_fingerprint
 from .personal import find_personal_data, normalise_phone
 from .site import Record, Site
+
+Finding = tuple[int, str, str, str]  # line, message, hint, field
 
 __all__ = ["guard_site"]
 
@@ -22,8 +34,57 @@ def guard_site(site: Site) -> None:
     """Fill ``site.published`` (sorted keys) and scan them for personal data."""
     site.published = sorted(k for k, r in site.records.items() if site.in_edition(r))
     official = _official_values(site)
+    cache = _Findings(site.options.root / ".cache" / "guard.json" if site.options.cache else None)
     for record in site.published_records():
-        _scan_record(site, record, official)
+        _scan_record(site, record, official, cache)
+    cache.save()
+
+
+class _Findings:
+    """Personal-data findings per scanned content, kept between builds."""
+
+    def __init__(self, file: Path | None):
+        self.file = file
+        self.old: dict[str, Any] = {}
+        self.new: dict[str, list[Any]] = {}
+        if file is not None:
+            try:
+                doc = json.loads(file.read_text(encoding="utf-8"))
+                if isinstance(doc, dict) and doc.get("engine") == engine_fingerprint():
+                    self.old = doc["entries"]
+            except (OSError, ValueError, KeyError, TypeError):
+                pass
+
+    @staticmethod
+    def _check(key: str, findings: list[Any]) -> str:
+        return hashlib.sha256((key + json.dumps(findings, ensure_ascii=False)).encode()).hexdigest()[:20]
+
+    def get(self, key: str) -> list[Finding] | None:
+        entry = self.old.get(key)
+        try:
+            findings, check = entry  # type: ignore[misc]
+            if check != self._check(key, findings):
+                return None
+            result = [(int(a), str(b), str(c), str(d)) for a, b, c, d in findings]
+        except (TypeError, ValueError):
+            return None
+        self.new[key] = [findings, check]
+        return result
+
+    def put(self, key: str, findings: list[Finding]) -> None:
+        plain = [list(f) for f in findings]
+        self.new[key] = [plain, self._check(key, plain)]
+
+    def save(self) -> None:
+        if self.file is None or self.new == self.old:
+            return
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.file.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({"engine": engine_fingerprint(), "entries": self.new}, ensure_ascii=False), encoding="utf-8")
+            tmp.replace(self.file)
+        except OSError:
+            pass
 
 
 def _official_values(site: Site) -> set[str]:
@@ -37,7 +98,7 @@ def _official_values(site: Site) -> set[str]:
     return values
 
 
-def _scan_record(site: Site, record: Record, official: set[str]) -> None:
+def _scan_record(site: Site, record: Record, official: set[str], cache: _Findings) -> None:
     allowed = set(official)
     for i, entry in enumerate(record.fields.allow_personal):
         allowed.add(entry.value)
@@ -46,17 +107,25 @@ def _scan_record(site: Site, record: Record, official: set[str]) -> None:
             f"按批准公开个人信息“{entry.value}”（理由：{entry.reason}）", "请确认已取得本人同意", code="allow-personal", severity="warning",
         )
     data = record.fields.model_dump(mode="json", exclude={"allow_personal"})
+    scanned = json.dumps([data, record.body, record.body_line, record.lines, sorted(allowed)], ensure_ascii=False, sort_keys=True)
+    key = hashlib.sha256(scanned.encode()).hexdigest()
+    findings = cache.get(key)
+    if findings is None:
+        findings = _scan(record, data, allowed)
+        cache.put(key, findings)
+    for line, message, hint, field in findings:
+        site.problems.add(record.key, line, field, message, hint, code="personal-data")
+
+
+def _scan(record: Record, data: dict[str, Any], allowed: set[str]) -> list[Finding]:
+    found: list[Finding] = []
     for field, text in _strings(data, ""):
         for hit in find_personal_data(text, allowed):
-            site.problems.add(
-                record.key, record.line_of(field), field,
-                f"{hit.label}“{hit.value}”不能公开", f"请删除或脱敏为 {hit.masked}", code="personal-data",
-            )
+            found.append((record.line_of(field), f"{hit.label}“{hit.value}”不能公开", f"请删除或脱敏为 {hit.masked}", field))
     for hit in find_personal_data(record.body, allowed):
         line = record.body_line + record.body[: hit.start].count("\n")
-        site.problems.add(
-            record.key, line, "正文", f"{hit.label}“{hit.value}”不能公开", f"请删除或脱敏为 {hit.masked}", code="personal-data",
-        )
+        found.append((line, f"{hit.label}“{hit.value}”不能公开", f"请删除或脱敏为 {hit.masked}", "正文"))
+    return found
 
 
 def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:

@@ -87,3 +87,31 @@ def test_gone_record_keeps_a_page_and_leaves_every_list(tmp_path: Path) -> None:
     assert 'content="noindex' in page
     listed = [p for p, c in files.items() if p != "notices/a/index.html" and b"/notices/a/" in c]
     assert listed == []
+
+
+def test_findings_come_from_the_cache_only_while_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scan runs on every build; a cached finding is used only with its checksum."""
+    import json
+
+    from sunshine import guard
+
+    text = _with_body("手机 13812345678。")
+    first = _problems(tmp_path, text)
+    assert [code for _, _, code in first] == ["personal-data"]
+    cache = tmp_path / ".cache" / "guard.json"
+    doc = json.loads(cache.read_text(encoding="utf-8"))
+    assert len(doc["entries"]) == 1
+
+    def no_scan(*args: object) -> list[object]:
+        raise AssertionError("scanned although the content did not change")
+
+    monkeypatch.setattr(guard, "_scan", no_scan)
+    assert _problems(tmp_path, text) == first  # from the cache
+    monkeypatch.undo()
+
+    for entry in doc["entries"].values():  # a forged entry: "nothing found", old checksum
+        entry[0] = []
+    cache.write_text(json.dumps(doc), encoding="utf-8")
+    assert _problems(tmp_path, text) == first
+    cache.write_bytes(b"\xff\xfe not json")
+    assert _problems(tmp_path, text) == first
