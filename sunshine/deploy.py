@@ -366,29 +366,39 @@ class RsyncBackend:
                 raise self._fail("上传", done)
 
     def delete(self, paths: list[str], keep_dirs: set[str]) -> None:
-        """Delete ``paths``, then the folders they leave empty (deepest first).
+        """Delete ``paths``, then the folders they leave empty, in one rsync run.
 
-        Each path is listed as a missing source argument (``--delete-missing-args``)
-        from an empty folder holding only their parent folders; rsync refuses to
-        delete a folder that still holds anything, so files this tool did not put
-        there survive, and so do their folders.
+        An empty source holding only ``keep_dirs`` is synced with ``--delete`` and a
+        filter that includes exactly ``paths`` and their folders and excludes
+        everything else. Excluded files are never deleted, so files this tool did not
+        put there survive, and so do their folders (rsync reports "cannot delete
+        non-empty directory" and goes on). ``--delete-missing-args`` is not used: the
+        rsync 3.2.7 security updates reject its entries ("invalid file mode").
         """
-        self._delete_missing(paths)
-        dirs = {d for p in paths for d in _parent_dirs(p)} - keep_dirs
-        for depth in sorted({d.count("/") for d in dirs}, reverse=True):
-            self._delete_missing(sorted(d for d in dirs if d.count("/") == depth))
-
-    def _delete_missing(self, paths: list[str]) -> None:
+        if not paths:
+            return
+        dirs = sorted({d for p in paths for d in _parent_dirs(p)})
         with tempfile.TemporaryDirectory(prefix="sunshine-deploy-") as tmp:
             source = Path(tmp) / "empty"
             source.mkdir()
-            for path in paths:
-                for parent in _parent_dirs(path):
-                    (source / parent).mkdir(exist_ok=True)
-            args = ["--from0", self._files_from(tmp, paths), "--no-implied-dirs", "--delete-missing-args"]
-            done = self._run([*args, f"{source}/", self.dest])
+            for folder in dirs:
+                if folder in keep_dirs:
+                    (source / folder).mkdir(parents=True, exist_ok=True)
+            rules = [f"+ /{_rsync_pattern(d)}/" for d in dirs] + [f"+ /{_rsync_pattern(p)}" for p in sorted(paths)] + ["- *"]
+            listing = Path(tmp) / "filter"
+            listing.write_text("\n".join(rules) + "\n", encoding="utf-8")
+            done = self._run(["--recursive", "--delete", f"--filter=merge {listing}", f"{source}/", self.dest])
             if done.returncode != 0:
                 raise self._fail("删除", done)
+
+
+def _rsync_pattern(path: str) -> str:
+    """``path`` as an rsync filter pattern matching only itself."""
+    if "\n" in path or "\r" in path:
+        raise DeployError(f"文件名含换行符，无法用 rsync 删除：{path!r}")
+    if any(c in path for c in "*?["):  # backslash escapes only where a wildcard is present
+        return "".join("\\" + c if c in "*?[\\" else c for c in path)
+    return path
 
 
 class S3Backend:

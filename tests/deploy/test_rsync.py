@@ -203,9 +203,9 @@ def _dangling_links(site: dict[str, bytes], published: set[str]) -> list[str]:
     return missing
 
 
-# v1 -> v3 runs rsync 9 times: read the manifest, 4 upload batches, delete files,
-# delete emptied folders (2 depths), upload the manifest. Cut each of runs 2-9.
-RSYNC_RUNS = 9
+# v1 -> v3 runs rsync 7 times: read the manifest, 4 upload batches, delete files and
+# the folders they leave empty (one run), upload the manifest. Cut each of runs 2-7.
+RSYNC_RUNS = 7
 
 
 def test_every_run_is_a_cut_point(builds: Builds, rsync_server: RsyncServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -275,3 +275,18 @@ def test_missing_rsync_program_is_explained(builds: Builds, tmp_path: Path, monk
     monkeypatch.setattr(deploy_module, "RSYNC", str(tmp_path / "no-such-rsync"))
     with pytest.raises(DeployError, match="apt-get install rsync"):
         deploy(builds.v1.dir, str(tmp_path / "out"), log=_quiet)
+
+
+def test_delete_takes_only_the_listed_paths(tmp_path: Path) -> None:
+    """Names with rsync wildcards match only themselves; foreign files and their folders stay."""
+    from sunshine.deploy import RsyncBackend
+
+    site = tmp_path / "site"
+    site.mkdir()
+    target = tmp_path / "target"
+    for rel in ["a/b/gone.html", "a/b/foreign.txt", "a/keep.html", "c/gone.html", "d/st*ar[1].pdf", "d/stXar1.pdf"]:
+        (target / rel).parent.mkdir(parents=True, exist_ok=True)
+        (target / rel).write_text(rel, encoding="utf-8")
+    RsyncBackend(site, str(target)).delete(["a/b/gone.html", "c/gone.html", "d/st*ar[1].pdf"], keep_dirs={"a", "d"})
+    left = sorted(p.relative_to(target).as_posix() for p in target.rglob("*"))
+    assert left == ["a", "a/b", "a/b/foreign.txt", "a/keep.html", "d", "d/stXar1.pdf"]
