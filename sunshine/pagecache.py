@@ -116,6 +116,7 @@ class PageCache:
         self.entries: dict[str, tuple[str, str]] = self._load() if enabled else {}
         self.held: dict[str, bytes] = {}
         self.hits = 0
+        self.verified: set[str] = set()  # read from the output folder and found intact
         self._shared: dict[str, tuple[Any, bytes]] = {}
 
     def _load(self) -> dict[str, tuple[str, str]]:
@@ -159,6 +160,7 @@ class PageCache:
         if entry is None or entry[0] != key:
             return None
         content = self.held.get(path)
+        from_disk = content is None
         if content is None:
             try:
                 content = (self.output / path).read_bytes()
@@ -167,6 +169,8 @@ class PageCache:
         if hashlib.sha256(content).hexdigest() != entry[1]:
             return None
         self.hits += 1
+        if from_disk:
+            self.verified.add(path)
         return content
 
     def remember(self, made: Iterable[tuple[str, str, bytes]]) -> None:

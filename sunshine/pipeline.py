@@ -91,7 +91,7 @@ def build(options: BuildOptions, pages: PageCache | None = None) -> tuple[Site, 
     if pages is None:
         pages = PageCache(options.root, options.output, enabled=options.cache)
     site, files = build_in_memory(options, pages=pages)
-    out = _timed("write", lambda: write_site(site, files))
+    out = _timed("write", lambda: write_site(site, files, frozenset(pages.verified)))
     keys: dict[str, str] = site.memo.get("page_keys", {})
     pages.remember((path, key, files[path]) for path, key in keys.items())
     pages.save()

@@ -43,9 +43,11 @@ def check_output_dir(root: Path, out: Path) -> str | None:
     return None
 
 
-def manifest(site: Site, files: dict[str, bytes]) -> dict[str, bytes]:
-    """manifest.json and SHA256SUMS for ``files``."""
-    sums = {path: hashlib.sha256(content).hexdigest() for path, content in sorted(files.items())}
+def manifest(site: Site, files: dict[str, bytes], sums: dict[str, str] | None = None) -> dict[str, bytes]:
+    """manifest.json and SHA256SUMS for ``files`` (``sums``: their SHA-256, if known)."""
+    if sums is None:
+        sums = {path: hashlib.sha256(content).hexdigest() for path, content in files.items()}
+    sums = dict(sorted(sums.items()))
     records = [
         {"index_no": r.index_no, "url": r.url, "title": r.title, "kind": r.kind, "status": r.status}
         for r in sorted(site.published_records(), key=lambda r: r.index_no)
@@ -62,8 +64,12 @@ def manifest(site: Site, files: dict[str, bytes]) -> dict[str, bytes]:
     return {"manifest.json": text.encode("utf-8"), "SHA256SUMS": lines.encode("utf-8")}
 
 
-def write_site(site: Site, files: dict[str, bytes]) -> Path:
-    """Write ``files`` (plus manifest) into the output folder atomically; return it."""
+def write_site(site: Site, files: dict[str, bytes], verified: frozenset[str] = frozenset()) -> Path:
+    """Write ``files`` (plus manifest) into the output folder atomically; return it.
+
+    ``verified``: paths whose bytes were just read from the current output and found
+    equal (the page cache does that), linked without being read again.
+    """
     out = site.options.output.resolve()
     reason = check_output_dir(site.options.root, out)
     if reason:
@@ -73,7 +79,8 @@ def write_site(site: Site, files: dict[str, bytes]) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(out)
     tmp = out.parent / (_TMP.format(name=out.name) + str(os.getpid()))
-    all_files = {**files, **manifest(site, files)}
+    sums = {path: hashlib.sha256(content).hexdigest() for path, content in files.items()}
+    all_files = {**files, **manifest(site, files, sums)}
     previous = _previous_digests(out)
     try:
         made: set[Path] = set()
@@ -82,7 +89,10 @@ def write_site(site: Site, files: dict[str, bytes]) -> Path:
             if target.parent not in made:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
-            if not _link_unchanged(out / rel, target, content, previous.get(rel)):
+            digest = sums.get(rel)
+            if rel in verified and digest is not None and previous.get(rel) == digest and _link(out / rel, target, len(content)):
+                continue
+            if not _link_unchanged(out / rel, target, content, digest, previous.get(rel)):
                 target.write_bytes(content)
         _swap(tmp, out)
     except BaseException:
@@ -101,16 +111,25 @@ def _previous_digests(out: Path) -> dict[str, str]:
         return {}
 
 
-def _link_unchanged(old: Path, new: Path, content: bytes, digest: str | None) -> bool:
+def _link_unchanged(old: Path, new: Path, content: bytes, digest: str | None, previous: str | None) -> bool:
     """Hard-link an unchanged file from the current output (keeping its mtime).
 
     The manifest's digest is a hint only: the old file's bytes are compared too, so a
     file edited on disk since the last build is rewritten.
     """
-    if digest is None or digest != hashlib.sha256(content).hexdigest():
+    if previous is None or previous != (digest or hashlib.sha256(content).hexdigest()):
         return False
     try:
         if old.is_symlink() or old.stat().st_size != len(content) or old.read_bytes() != content:
+            return False
+    except OSError:
+        return False
+    return _link(old, new, len(content))
+
+
+def _link(old: Path, new: Path, size: int) -> bool:
+    try:
+        if old.is_symlink() or old.stat().st_size != size:
             return False
         os.link(old, new)
         return True
