@@ -74,16 +74,33 @@ def _feed(h: Any, value: Any, memo: dict[int, tuple[Any, bytes]]) -> None:
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         h.update(_object_digest(value, memo))
     elif isinstance(value, BaseModel):
-        h.update(f"m{kind.__qualname__}{{".encode())
-        for name, item in value.__dict__.items():
-            _feed(h, name, memo)
-            _feed(h, item, memo)
-        h.update(b"}")
+        h.update(_model_digest(value, memo))
     else:
         text = repr(value)
         if " at 0x" in text or " object at " in text:
             raise Unstable(kind.__qualname__)
         h.update(f"r{kind.__qualname__}:{text};".encode())
+
+
+def _model_digest(value: BaseModel, memo: dict[int, tuple[Any, bytes]]) -> bytes:
+    """A pydantic model: its type and its JSON by pydantic-core (fast, and fixed by the
+    schema: a field always serialises the same way); once per object and build."""
+    if id(value) in memo:
+        return memo[id(value)][1]
+    try:
+        dumped = value.__pydantic_serializer__.to_json(value, round_trip=True)
+        h = hashlib.sha256(f"m{type(value).__module__}.{type(value).__qualname__}:".encode() + dumped)
+    except Exception:  # not serialisable as JSON: walk its fields instead
+        h = hashlib.sha256(f"m{type(value).__qualname__}{{".encode())
+        for name, item in value.__dict__.items():
+            _feed(h, name, memo)
+            _feed(h, item, memo)
+    extra = value.__pydantic_extra__
+    if extra:
+        _feed(h, extra, memo)
+    result = h.digest()
+    memo[id(value)] = (value, result)
+    return result
 
 
 def _object_digest(value: Any, memo: dict[int, tuple[Any, bytes]]) -> bytes:

@@ -1,0 +1,77 @@
+"""Digests of template values (sunshine.fingerprint): equal content, equal digest; any
+change, another digest; values with no stable description are refused."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import subprocess
+import sys
+from decimal import Decimal
+
+import pytest
+from markupsafe import Markup
+from pydantic import BaseModel
+
+from sunshine.fingerprint import Unstable, digest
+
+
+class Person(BaseModel):
+    name: str
+    born: dt.date
+    dues: Decimal
+    tags: list[str] = []
+
+
+@dataclasses.dataclass(frozen=True)
+class View:
+    title: str
+    person: Person
+    rows: tuple[int, ...]
+
+
+def sample() -> dict[str, object]:
+    return {"v": View("标题", Person(name="张某", born=dt.date(1990, 1, 2), dues=Decimal("12.50")), (1, 2)), "n": 3}
+
+
+def test_equal_content_gives_equal_digests() -> None:
+    assert digest(sample()) == digest(sample())
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d.update(n=4),
+        lambda d: d.update(v=dataclasses.replace(d["v"], title="标题2")),
+        lambda d: d.update(v=dataclasses.replace(d["v"], rows=(2, 1))),
+        lambda d: d["v"].person.tags.append("x"),
+        lambda d: d.update(v=dataclasses.replace(d["v"], person=Person(name="张某", born=dt.date(1990, 1, 3), dues=Decimal("12.50")))),
+    ],
+)
+def test_any_change_gives_another_digest(change: object) -> None:
+    changed = sample()
+    change(changed)  # type: ignore[operator]
+    assert digest(changed) != digest(sample())
+
+
+def test_types_count() -> None:
+    assert digest("<b>") != digest(Markup("<b>"))
+    assert digest(1) != digest("1") != digest(1.0)
+    assert digest([1, 2]) != digest((1, 2))
+    assert digest({"a": 1}) != digest({"a": "1"})
+
+
+def test_sets_do_not_depend_on_order() -> None:
+    assert digest({"甲", "乙", "丙"}) == digest({"丙", "甲", "乙"})
+
+
+def test_an_address_is_no_description() -> None:
+    with pytest.raises(Unstable):
+        digest({"x": object()})
+
+
+def test_same_digest_in_another_process() -> None:
+    """Hash randomisation (sets of strings) must not change a digest."""
+    code = "import datetime as dt; from sunshine.fingerprint import digest; print(digest([{'甲','乙','丙'}, dt.date(2020,1,1)]).hex())"
+    runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout for _ in range(3)}
+    assert len(runs) == 1
