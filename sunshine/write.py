@@ -1,13 +1,18 @@
 """Stage 7, write: put the rendered files on disk, all or nothing.
 
-Files go into a temporary folder beside the output folder; only when every file
-is written is the old output moved aside and the new one renamed into place. A
-build that fails or is killed leaves the previous output untouched; leftovers of
-a killed build are removed by the next run. The output folder may never be the
-site root, content/, templates/, static/ or a parent of them.
+The new site is assembled in a temporary folder beside the output folder; only when
+every file is in place is the old output moved aside and the new one renamed into
+place. A build that fails or is killed leaves the previous output untouched; a
+build killed between the two renames is restored by the next run. The output
+folder may never be the site root, content/, templates/, static/ or a parent of them.
 
-Files whose bytes did not change are hard-linked from the current output, so
-their modification times stay and rsync or a CDN sees only real changes.
+The folder moved aside is kept as ``.NAME.spare`` and becomes the next build's
+temporary folder, so a build creates and deletes only the files and folders that
+changed instead of the whole tree. Nothing in the spare is trusted: a file is kept
+only if it is the very same file (inode) as the current output's, whose bytes are
+known; everything else is written anew. Files whose bytes did not change are
+hard-linked from the current output, so their modification times stay and rsync or
+a CDN sees only real changes. Deleting the spare only costs time.
 
 Also writes ``manifest.json`` and ``SHA256SUMS``: the SHA-256 of every file and
 each published record's index number.
@@ -28,6 +33,7 @@ __all__ = ["check_output_dir", "manifest", "write_site"]
 
 _TMP = ".{name}.tmp-"
 _OLD = ".{name}.old-"
+_SPARE = ".{name}.spare"
 
 
 def check_output_dir(root: Path, out: Path) -> str | None:
@@ -79,26 +85,87 @@ def write_site(site: Site, files: dict[str, bytes], verified: frozenset[str] = f
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(out)
     tmp = out.parent / (_TMP.format(name=out.name) + str(os.getpid()))
+    spare = out.parent / _SPARE.format(name=out.name)
     sums = {path: hashlib.sha256(content).hexdigest() for path, content in files.items()}
     all_files = {**files, **manifest(site, files, sums)}
     previous = _previous_digests(out)
     try:
-        made: set[Path] = set()
-        for rel, content in sorted(all_files.items()):
-            target = tmp / rel
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            digest = sums.get(rel)
-            if rel in verified and digest is not None and previous.get(rel) == digest and _link(out / rel, target, len(content)):
-                continue
-            if not _link_unchanged(out / rel, target, content, digest, previous.get(rel)):
-                target.write_bytes(content)
-        _swap(tmp, out)
+        if spare.is_dir() and not spare.is_symlink():
+            spare.rename(tmp)
+        else:
+            tmp.mkdir()
+        _update(tmp, out, all_files, sums, previous, verified)
+        _swap(tmp, out, spare)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out
+
+
+def _update(
+    tmp: Path, out: Path, files: dict[str, bytes], sums: dict[str, str], previous: dict[str, str], verified: frozenset[str]
+) -> None:
+    """Make ``tmp`` hold exactly ``files``, touching only what differs."""
+    have_files: set[str] = set()
+    have_dirs: set[str] = {""}
+    for folder, dirs, names in os.walk(tmp):
+        rel = os.path.relpath(folder, tmp).replace(os.sep, "/")
+        rel = "" if rel == "." else rel + "/"
+        links = [d for d in dirs if os.path.islink(os.path.join(folder, d))]
+        for d in links:  # never write through a link the spare should not hold
+            os.unlink(os.path.join(folder, d))
+            dirs.remove(d)
+        have_dirs.update(rel + d for d in dirs)
+        have_files.update(rel + n for n in names)
+    wanted_dirs: set[str] = set()
+    for rel in files:
+        parent = rel.rpartition("/")[0]
+        while parent and parent not in wanted_dirs:
+            wanted_dirs.add(parent)
+            parent = parent.rpartition("/")[0]
+    for rel in sorted(have_files - files.keys(), reverse=True):  # removed outputs, or a file where a folder goes
+        (tmp / rel).unlink()
+    for rel in sorted(have_dirs - wanted_dirs - {""}, key=lambda d: d.count("/"), reverse=True):
+        shutil.rmtree(tmp / rel, ignore_errors=True)
+    for rel in sorted(wanted_dirs - have_dirs, key=lambda d: d.count("/")):
+        path = tmp / rel
+        if path.is_file() or path.is_symlink():
+            path.unlink()
+        path.mkdir(exist_ok=True)
+    for rel, content in files.items():
+        target = tmp / rel
+        old = out / rel
+        digest = sums.get(rel)
+        same_as_out = digest is not None and previous.get(rel) == digest and rel in verified
+        if not same_as_out and previous.get(rel) is not None and previous.get(rel) == (digest or hashlib.sha256(content).hexdigest()):
+            same_as_out = _same_bytes(old, content)
+        if same_as_out:
+            if rel in have_files and _same_file(old, target):
+                continue  # already the current output's file
+            if _link(old, target, len(content)):
+                continue
+        _write(target, content, rel in have_files)
+
+
+def _same_bytes(path: Path, content: bytes) -> bool:
+    try:
+        return not path.is_symlink() and path.stat().st_size == len(content) and path.read_bytes() == content
+    except OSError:
+        return False
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        sa, sb = a.lstat(), b.lstat()
+    except OSError:
+        return False
+    return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino) and not os.path.islink(b)
+
+
+def _write(target: Path, content: bytes, exists: bool) -> None:
+    if exists:
+        target.unlink()  # never write through a link into the current output
+    target.write_bytes(content)
 
 
 def _previous_digests(out: Path) -> dict[str, str]:
@@ -111,33 +178,20 @@ def _previous_digests(out: Path) -> dict[str, str]:
         return {}
 
 
-def _link_unchanged(old: Path, new: Path, content: bytes, digest: str | None, previous: str | None) -> bool:
-    """Hard-link an unchanged file from the current output (keeping its mtime).
-
-    The manifest's digest is a hint only: the old file's bytes are compared too, so a
-    file edited on disk since the last build is rewritten.
-    """
-    if previous is None or previous != (digest or hashlib.sha256(content).hexdigest()):
-        return False
-    try:
-        if old.is_symlink() or old.stat().st_size != len(content) or old.read_bytes() != content:
-            return False
-    except OSError:
-        return False
-    return _link(old, new, len(content))
-
-
 def _link(old: Path, new: Path, size: int) -> bool:
+    """Hard-link ``old`` (the current output's file) to ``new``, replacing ``new``."""
     try:
         if old.is_symlink() or old.stat().st_size != size:
             return False
+        if os.path.lexists(new):
+            new.unlink()
         os.link(old, new)
         return True
     except OSError:
         return False
 
 
-def _swap(tmp: Path, out: Path) -> None:
+def _swap(tmp: Path, out: Path, spare: Path) -> None:
     if not out.exists():
         tmp.rename(out)
         return
@@ -148,14 +202,22 @@ def _swap(tmp: Path, out: Path) -> None:
     except BaseException:
         old.rename(out)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    try:
+        old.rename(spare)  # the next build's starting point
+    except OSError:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _remove_leftovers(out: Path) -> None:
     olds = sorted(out.parent.glob(_OLD.format(name=out.name) + "*"), key=lambda p: p.stat().st_mtime)
     if not out.exists() and olds:  # killed between the two renames: restore the old site
         olds.pop().rename(out)
+    spare = out.parent / _SPARE.format(name=out.name)
     for prefix in (_TMP.format(name=out.name), _OLD.format(name=out.name)):
         for leftover in out.parent.glob(prefix + "*"):
-            if leftover.is_dir():
+            if not leftover.is_dir() or leftover.is_symlink():
+                continue
+            if not spare.exists():  # a killed build's folder: as good a start as any spare
+                leftover.rename(spare)
+            else:
                 shutil.rmtree(leftover, ignore_errors=True)

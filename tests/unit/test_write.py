@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -33,7 +34,8 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 
 def _siblings(root: Path) -> list[str]:
-    return sorted(p.name for p in root.iterdir() if p.name != ".cache")
+    """What is beside the output: the kept spare (the next build's start) does not count."""
+    return sorted(p.name for p in root.iterdir() if p.name not in (".cache", ".site.spare"))
 
 
 def test_writes_files_manifest_and_sums(tmp_path: Path) -> None:
@@ -116,3 +118,37 @@ def test_a_build_killed_between_the_renames_is_restored(tmp_path: Path) -> None:
         write_site(site, clash)
     assert _tree(root / "site") == OLD
     assert _siblings(root) == ["config.yaml", "content", "site"]
+
+
+def test_the_spare_is_reused_but_never_trusted(tmp_path: Path) -> None:
+    site, files = _site(tmp_path)
+    root = site.options.root
+    out = root / "site"
+    write_site(site, files)
+    write_site(site, files)
+    spare = root / ".site.spare"
+    assert spare.is_dir()  # the folder moved aside is kept for the next build
+    kept = (out / "index.html").stat()
+
+    # someone (or a killed build) leaves the spare in a mess
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (spare / "index.html").unlink()
+    (spare / "index.html").write_bytes(b"stale home")
+    notices = next(p for p in (spare / "notices").iterdir() if p.is_dir())
+    shutil.rmtree(notices)
+    notices.symlink_to(outside, target_is_directory=True)  # a link where a folder goes
+    (spare / "feed.xml").unlink(missing_ok=True)
+    (spare / "feed.xml").mkdir()  # a folder where a file goes
+    (spare / "extra.html").write_bytes(b"not part of the site")
+
+    changed = {**files, "notices/new/index.html": b"new page\n"}
+    write_site(site, changed)
+    assert {k: v for k, v in _tree(out).items() if k not in ("manifest.json", "SHA256SUMS")} == changed
+    assert list(outside.iterdir()) == []  # nothing written through the link
+    again = (out / "index.html").stat()
+    assert (kept.st_ino, kept.st_mtime_ns) == (again.st_ino, again.st_mtime_ns)  # unchanged: same file
+
+    write_site(site, files)  # and back: the removed page goes, the rest stays linked
+    assert {k: v for k, v in _tree(out).items() if k not in ("manifest.json", "SHA256SUMS")} == files
+    assert (out / "index.html").stat().st_ino == kept.st_ino

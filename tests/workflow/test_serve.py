@@ -41,7 +41,8 @@ def test_good_change_swaps_the_site(sample_root: Path, rebuilder: Rebuilder) -> 
     result = rebuilder.rebuild()
     assert result.ok and result.problems_text == "" and result.seconds > 0
     assert "（第二版）" in page_text(sample_root)
-    assert not list((sample_root).glob(".out.*"))  # no temp folder left beside the output
+    beside = [p.name for p in sample_root.glob(".out.*")]
+    assert beside == [".out.spare"]  # no temp folder left beside the output, only the kept spare
 
 
 def test_bad_change_keeps_last_good_site_and_fix_clears_the_panel(sample_root: Path, rebuilder: Rebuilder) -> None:
