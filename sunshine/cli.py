@@ -28,13 +28,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import i18n, reports
-from .annual import write_annual_report
 from .kinds.common import SCOPE_LABELS
 from .pipeline import LABELS, build, check, prepare
 from .problems import BuildFailed
-from .scaffold import ScaffoldError, new_record, preview_url
-from .schemas import SchemaError, write_schemas
-from .serve import ServeError, serve
 from .site import BuildOptions, Edition, Site
 
 __all__ = ["main", "parse_now"]
@@ -150,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _serve(args: argparse.Namespace, options: BuildOptions) -> int:
+    from .serve import ServeError, serve  # the web server's libraries load only for this command
+
     follow_clock = args.now is None and "SOURCE_DATE_EPOCH" not in os.environ
     try:
         serve(options, host=args.host, port=args.port, open_browser=args.open, follow_clock=follow_clock, lang=args.lang)
@@ -160,6 +158,8 @@ def _serve(args: argparse.Namespace, options: BuildOptions) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
+    from .scaffold import ScaffoldError, new_record, preview_url
+
     root = args.root.resolve()
     try:
         today = dt.date.fromisoformat(args.date) if args.date else None
@@ -178,6 +178,8 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _schemas(args: argparse.Namespace) -> int:
+    from .schemas import SchemaError, write_schemas
+
     root = args.root.resolve()
     try:
         written = write_schemas(root)
@@ -232,6 +234,8 @@ def _show_progress(lang: str) -> None:
 def _report(args: argparse.Namespace, options: BuildOptions) -> int:
     site = prepare(options)
     if args.annual is not None:
+        from .annual import write_annual_report
+
         path = write_annual_report(site, args.annual, args.out)
         print(i18n.text("annual", args.lang, year=args.annual, path=path))
         return 0

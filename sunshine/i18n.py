@@ -15,6 +15,7 @@ The English catalog lives in :mod:`sunshine.messages_en`. Interpolated values
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import string
 from collections.abc import Iterable, Mapping
@@ -82,7 +83,10 @@ def _compile(pattern: str) -> re.Pattern[str]:
     return re.compile(out, re.DOTALL)
 
 
-_ENTRIES = [(_compile(zh), en) for zh, en in CATALOG]
+@functools.cache
+def _entries() -> list[tuple[re.Pattern[str], str]]:
+    """The catalog compiled, on first use (Chinese output never needs it)."""
+    return [(_compile(zh), en) for zh, en in CATALOG]
 
 
 def _quote(value: str) -> str:
@@ -118,7 +122,7 @@ def _value(name: str, value: str) -> str:
 
 
 def _match(text: str) -> tuple[re.Match[str], str] | None:
-    for regex, english in _ENTRIES:
+    for regex, english in _entries():
         m = regex.fullmatch(text)
         if m is not None:
             return m, english

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TypeVar
 
 from . import i18n
-from .decap import DecapError, admin_outputs
 from .enrich import enrich_site
 from .guard import guard_site
 from .load import load_site
@@ -74,6 +73,8 @@ def build_in_memory(
     if search:
         files.update(_timed("search", lambda: search_index(site, files)))
     if options.admin:  # after search and sitemap: the editor is neither indexed nor listed
+        from .decap import DecapError, admin_outputs
+
         try:
             files.update(admin_outputs(options.root, site.cfg, files))
         except DecapError as exc:

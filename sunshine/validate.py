@@ -13,8 +13,6 @@ import re
 import unicodedata
 from pathlib import PurePosixPath
 
-from pypinyin import lazy_pinyin
-
 from .kinds import KINDS
 from .kinds.common import check_common, to_aware
 from .problems import suggest
@@ -72,7 +70,14 @@ def slugify(name: str) -> str:
     >>> slugify("2020年 党费公示")
     '2020-nian-dang-fei-gong-shi'
     """
-    words = lazy_pinyin(name, errors=lambda chars: unicodedata.normalize("NFKD", chars).encode("ascii", "ignore").decode())
+    if name.isascii():  # nothing to transliterate: spare loading the pinyin dictionary
+        words = [name]
+    else:
+        from pypinyin import lazy_pinyin  # about 0.3 s to load, so only when needed
+
+        words = lazy_pinyin(
+            name, errors=lambda chars: unicodedata.normalize("NFKD", chars).encode("ascii", "ignore").decode()
+        )
     text = "-".join(w for w in words if w)
     text = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     return text or "record"
