@@ -23,15 +23,15 @@ import logging
 import os
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import i18n, reports
 from .kinds.common import SCOPE_LABELS
-from .pipeline import LABELS, build, check, prepare
+from .lastbuild import BuildSummary
+from .pipeline import LABELS, build_or_reuse, check, prepare
 from .problems import BuildFailed
-from .site import BuildOptions, Edition, Site
+from .site import BuildOptions, Edition
 
 __all__ = ["main", "parse_now"]
 
@@ -131,9 +131,9 @@ def main(argv: list[str] | None = None) -> int:
         if command == "report":
             return _report(args, options)
         if command == "check":
-            site, written = check(options), None
+            summary, written = BuildSummary.of(check(options)), None
         else:
-            site, written = build(options)
+            summary, written = build_or_reuse(options)
     except BuildFailed as failed:
         _clear_progress()
         print(i18n.report(failed.problems, lang), file=sys.stderr)
@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     _clear_progress()
     if not args.quiet:
-        print(_summary(site, written, options.root, time.perf_counter() - started if args.verbose else None, lang))
+        print(_summary(summary, written, options.root, time.perf_counter() - started if args.verbose else None, lang))
     return 0
 
 
@@ -266,14 +266,13 @@ def _deploy(args: argparse.Namespace) -> int:
     return 0
 
 
-def _summary(site: Site, written: Path | None, root: Path, seconds: float | None, lang: str = "zh") -> str:
-    lines = [i18n.format_problem(p, lang) for p in site.problems.sorted()]
-    per_kind = Counter(r.kind for r in site.published_records())
-    kinds = i18n.join((f"{i18n.kind_label(k, lang)} {n}" for k, n in sorted(per_kind.items())), lang)
-    scopes = Counter(r.scope for r in site.records.values())
-    scope_text = i18n.join((f"{i18n.scope_label(s, lang)} {scopes[s]}" for s in SCOPE_LABELS if scopes[s]), lang)
-    counts = {"edition": i18n.text(f"edition.{site.options.edition}", lang), "records": len(site.published),
-              "kinds": kinds, "held": len(site.records) - len(site.published)}
+def _summary(summary: BuildSummary, written: Path | None, root: Path, seconds: float | None, lang: str = "zh") -> str:
+    lines = [i18n.format_problem(p, lang) for p in summary.problems]
+    kinds = i18n.join((f"{i18n.kind_label(k, lang)} {n}" for k, n in sorted(summary.per_kind.items())), lang)
+    scopes = summary.per_scope
+    scope_text = i18n.join((f"{i18n.scope_label(s, lang)} {scopes[s]}" for s in SCOPE_LABELS if scopes.get(s)), lang)
+    counts = {"edition": i18n.text(f"edition.{summary.edition}", lang), "records": summary.published,
+              "kinds": kinds, "held": summary.held}
     if written is None:
         lines.append(i18n.text("checked", lang, **counts))
     else:
@@ -283,8 +282,10 @@ def _summary(site: Site, written: Path | None, root: Path, seconds: float | None
             lines.append(i18n.text("built", lang, where=where, pages=pages, **counts))
         else:
             lines.append(i18n.text("built_timed", lang, where=where, pages=pages, seconds=seconds, **counts))
+    if summary.reused:
+        lines.append(i18n.text("unchanged", lang))
     lines.append(i18n.text("by_scope", lang, scopes=scope_text))
-    if site.problems.warnings:
-        lines.append(i18n.text("warnings", lang, count=len(site.problems.warnings)))
-    lines += [i18n.text("reminder", lang, line=i18n.translate(line, lang)) for line in reports.freshness(site)]
+    if summary.warnings:
+        lines.append(i18n.text("warnings", lang, count=len(summary.warnings)))
+    lines += [i18n.text("reminder", lang, line=i18n.translate(line, lang)) for line in summary.reminders]
     return "\n".join(lines)

@@ -223,6 +223,10 @@ TEXT: dict[str, dict[str, str]] = {
         "{pages:plural:page|pages} in {seconds:.1f} s.",
     },
     "by_scope": {"zh": "全部记录按公开范围：{scopes}。", "en": "All records by scope: {scopes}."},
+    "unchanged": {
+        "zh": "自上次生成以来没有任何输入变化，输出文件夹保持原样（--no-cache 可强制重新生成）。",
+        "en": "No input changed since the last build; the output folder was kept as it is (--no-cache rebuilds).",
+    },
     "warnings": {"zh": "警告 {count} 个（--strict 时视为错误）。", "en": "{count:plural:warning|warnings} (errors under --strict)."},
     "reminder": {"zh": "提醒：{line}", "en": "Reminder: {line}"},
     "edition.public": {"zh": "对外公开版", "en": "public edition"},

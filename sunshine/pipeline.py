@@ -11,6 +11,7 @@ from typing import TypeVar
 from . import i18n
 from .enrich import enrich_site
 from .guard import guard_site
+from .lastbuild import BuildSummary, inputs_key, record, reuse
 from .load import load_site
 from .outputs.search import search_index
 from .pagecache import PageCache
@@ -21,7 +22,7 @@ from .site import BuildOptions, Site
 from .validate import validate_site
 from .write import write_site
 
-__all__ = ["LABELS", "STEPS", "build", "build_in_memory", "check", "prepare"]
+__all__ = ["LABELS", "STEPS", "build", "build_in_memory", "build_or_reuse", "check", "prepare"]
 
 log = logging.getLogger("sunshine")
 progress = logging.getLogger("sunshine.progress")
@@ -97,6 +98,19 @@ def build(options: BuildOptions, pages: PageCache | None = None) -> tuple[Site, 
     pages.remember((path, key, files[path]) for path, key in keys.items())
     pages.save()
     return site, out
+
+
+def build_or_reuse(options: BuildOptions) -> tuple[BuildSummary, Path]:
+    """``build``, unless nothing it reads has changed since the last one (:mod:`sunshine.lastbuild`)."""
+    key = inputs_key(options) if options.cache else ""
+    kept = reuse(options, key)
+    if kept is not None:
+        log.debug("no input changed since the last build: output kept as it is")
+        return kept, options.output.resolve()
+    site, out = build(options)
+    if options.cache:
+        record(site, key, out)
+    return BuildSummary.of(site), out
 
 
 def check(options: BuildOptions) -> Site:
