@@ -11,7 +11,7 @@ Not a test: it prints a table and exits 0 unless the corpus itself is broken. It
    ``os.wait4``) and reads their peak RSS (``ru_maxrss`` of the child; on Linux the
    largest single process of its tree, children it waited for included);
 3. for Sunshine, with the search index (default) and without it (SUNSHINE_NO_SEARCH=1):
-   cold build (site/ and .cache/ deleted), no-change rebuild, one-record edit (a sentence
+   cold build (site/, its kept spare .site.spare/ and .cache/ deleted), no-change rebuild, one-record edit (a sentence
    appended to one notice) and one-template edit (a comment inserted into the corpus's own
    templates/kinds/notice.html), and the ``serve`` path from saving a file to the rebuilt
    page being on disk when ``sunshine.serve.Rebuilder`` exists (else n/a);
@@ -162,7 +162,7 @@ def _version(cmd: list[str]) -> str:
 def sunshine_tools(root: Path, py: str) -> list[Tool]:
     site = root / "sunshine"
     cmd = [py, str(REPO / "build.py"), "--root", str(site), "--now", NOW, "-q"]
-    outs = [site / "site", site / ".cache", site / "site-internal"]
+    outs = [site / "site", site / ".cache", site / "site-internal", site / ".site.spare", site / ".site-internal.spare"]
 
     def src(r: C.Rec) -> Path:
         return site / r.rel
@@ -241,7 +241,7 @@ def clean(tool: Tool) -> None:
             shutil.rmtree(path)
         elif path.exists() or path.is_symlink():
             path.unlink()
-    for stray in tool.cwd.glob(".site-*"):  # an interrupted Sunshine build's temporary folder
+    for stray in [*tool.cwd.glob(".site-*"), *tool.cwd.glob(".site.tmp-*"), *tool.cwd.glob(".site.old-*")]:  # an interrupted Sunshine build's folders
         shutil.rmtree(stray, ignore_errors=True)
 
 
