@@ -344,6 +344,25 @@ def run_serve(root: Path, rec: C.Rec, runs: int, py: str) -> dict[str, Any]:
         return {"na": "probe crashed: " + " | ".join(done.stderr.strip().splitlines()[-5:])}
 
 
+SAMPLE_NOTICE = "content/notices/2020-06-fazhan-duixiang-gongshi.md"
+
+
+def run_serve_sample(runs: int, py: str) -> dict[str, Any]:
+    """The same probe on a copy of the repository's own sample site (the staff issue's 300 ms)."""
+    with tempfile.TemporaryDirectory(prefix="sunshine-bench-sample-") as tmp:
+        site = Path(tmp)
+        shutil.copy2(REPO / "config.yaml", site / "config.yaml")
+        for name in ("content", "templates", "static"):
+            shutil.copytree(REPO / name, site / name)
+        page = "site/" + SAMPLE_NOTICE.removeprefix("content/").removesuffix(".md") + "/index.html"
+        cmd = [py, str(HERE / "run.py"), "--_serve-probe", str(site), SAMPLE_NOTICE, page, str(runs)]
+        done = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=REPO, timeout=600)
+    try:
+        return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+    except (ValueError, IndexError):
+        return {"na": "probe crashed: " + " | ".join(done.stderr.strip().splitlines()[-5:])}
+
+
 # ---------------------------------------------------------------- report
 
 
@@ -536,7 +555,13 @@ def main(argv: list[str] | None = None) -> int:
             log("serve: save → page on disk (sunshine.serve.Rebuilder, in-process)")
             serve = run_serve(root, rec, args.runs, py)
             log(f"  serve: {serve.get('na') or [round(t, 3) for t in serve['times']]}")
+            sample = run_serve_sample(max(5, args.runs), py)
+            log(f"  serve, sample site: {sample.get('na') or [round(t, 3) for t in sample['times']]}")
         figs = figures(tools, serve)
+        if not args.no_serve and "sunshine" in figs:
+            figs["sunshine"]["serve_sample"] = (
+                {"seconds": statistics.median(sample["times"]), "runs": sample["times"]} if sample.get("times") else {"na": sample.get("na")}
+            )
         info["loadavg_end"] = os.getloadavg()
         names = [t.name for t in tools]
         public = sum(1 for r in corpus.records if r.public and not r.scheduled)
@@ -550,6 +575,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.peers:
             print(targets(figs))
             print()
+        if "seconds" in figs.get("sunshine", {}).get("serve_sample", {}):
+            runs_text = ", ".join(fmt_s(t) for t in figs["sunshine"]["serve_sample"]["runs"])
+            print(f"serve on the repository's sample site: save → page on disk {fmt_s(figs['sunshine']['serve_sample']['seconds'])} "
+                  f"(median; runs {runs_text}; target ≤ 300 ms)")
         if "serve_na" in figs.get("sunshine", {}):
             print(f"serve: n/a — {figs['sunshine']['serve_na']}")
         for t in tools:
