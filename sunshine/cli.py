@@ -49,7 +49,9 @@ def parse_now(value: str | None, env: dict[str, str]) -> dt.datetime:
     return dt.datetime.now(tz=BEIJING)
 
 
-def _common() -> argparse.ArgumentParser:
+def _common(defaults: bool = True) -> argparse.ArgumentParser:
+    """The options every command takes. A subcommand's copy has no defaults
+    (``defaults=False``), so an option given before the subcommand is kept."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--root", type=Path, default=Path("."), help="网站根目录（含 config.yaml 和 content/），默认当前目录")
     common.add_argument("--edition", choices=["public", "internal"], default=None, help="public 对外公开版（默认）；internal 党内版")
@@ -63,12 +65,15 @@ def _common() -> argparse.ArgumentParser:
     common.add_argument("-v", "--verbose", action="store_true", help="显示各步骤耗时")
     common.add_argument("-q", "--quiet", action="store_true", help="只显示错误")
     common.add_argument("--lang", choices=i18n.LANGS, default="zh", help="消息语言：zh 中文（默认）；en 英文，供工程人员排查")
+    if not defaults:
+        for action in common._actions:
+            action.default = argparse.SUPPRESS
     return common
 
 
 def _parser() -> argparse.ArgumentParser:
-    common = _common()
-    parser = argparse.ArgumentParser(prog="build.py", description="阳光党务：生成党务公开网站", parents=[common])
+    parser = argparse.ArgumentParser(prog="build.py", description="阳光党务：生成党务公开网站", parents=[_common()])
+    common = _common(defaults=False)
     commands = parser.add_subparsers(dest="command", metavar="命令")
     commands.add_parser("build", parents=[common], help="生成网站（默认）")
     commands.add_parser("check", parents=[common], help="只检查，不写入")

@@ -116,6 +116,7 @@ class PageCache:
         self.entries: dict[str, tuple[str, str]] = self._load() if enabled else {}
         self.held: dict[str, bytes] = {}
         self.hits = 0
+        self.salt = ""  # what the Jinja filters read besides their arguments (the time zone)
         self.verified: set[str] = set()  # read from the output folder and found intact
         self._shared: dict[str, tuple[Any, bytes]] = {}
 
@@ -138,7 +139,7 @@ class PageCache:
         if found is None:
             return None
         closure, names = found
-        h = hashlib.sha256(engine_fingerprint().encode() + closure + path.encode() + b"\0")
+        h = hashlib.sha256(engine_fingerprint().encode() + closure + path.encode() + b"\0" + self.salt.encode() + b"\0")
         try:
             for name in names:
                 if name not in context:

@@ -110,6 +110,8 @@ def render_site(site: Site, cache: PageCache | None = None) -> dict[str, bytes]:
     views = _record_views(site, bodies)
     env = make_environment(site)
     deps = TemplateDeps(env)
+    if cache is not None:
+        cache.salt = site.cfg.site.timezone  # cn_date reads it
     out = Output()
     ctx = _common_context(site, views)
     ctx["record_links"] = {k: LinkView(v.title, v.url, v.index_no) for k, v in views.items()}

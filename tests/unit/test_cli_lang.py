@@ -58,3 +58,11 @@ def test_preview_panel_and_terminal_in_english() -> None:
     assert "Site not updated: 1 problem" in panel and not i18n.stray_han(panel)
     assert "Site not updated: 1 problem." in report(failed, "en")
     assert "网站未更新：发现 1 个问题" in problem_panel(failed)
+
+
+def test_options_before_the_subcommand_are_kept(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = _copy("unknown-org", tmp_path / "site")
+    assert main(["--lang", "en", "--root", str(root), "--now", "2020-06-15", "check", "--no-history"]) == 1
+    assert capsys.readouterr().err.strip().endswith("The existing site is unchanged.")
+    assert main(["--root", str(root), "check", "--lang", "en", "--now", "2020-06-15"]) == 1
+    assert "unknown organisation" in capsys.readouterr().err
