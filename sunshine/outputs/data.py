@@ -38,7 +38,7 @@ def exports(site: Site, views: list[RecordView]) -> dict[str, bytes]:
     writer.writerow([label for _, label in COLUMNS])
     for row in rows:
         writer.writerow([row[key] for key, _ in COLUMNS])
-    catalog_json = json.dumps({"records": rows}, ensure_ascii=False, indent=1, sort_keys=True)
+    catalog_json = json.dumps({"records": rows}, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     files = {
         "data/catalog.json": (catalog_json + "\n").encode("utf-8"),
         "data/catalog.csv": b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"),
@@ -71,7 +71,7 @@ def _record_json(v: RecordView, row: dict[str, Any]) -> bytes:
     """One record: the catalog columns plus its kind's own fields (people, scores, tasks …)."""
     fields = v.fields.model_dump(mode="json", exclude={"approval", "allow_personal", "aliases", "slug"})
     doc = {**row, "scope": v.scope, "fields": fields}
-    return (json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+    return (json.dumps(doc, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n").encode("utf-8")
 
 
 def internal_exports(site: Site) -> dict[str, bytes]:
@@ -79,7 +79,7 @@ def internal_exports(site: Site) -> dict[str, bytes]:
     doc = reports.compliance_json(site, reports.compliance_years(site))
     rows = reports.register_rows(site)
     return {
-        "compliance.json": (json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8"),
+        "compliance.json": (json.dumps(doc, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n").encode("utf-8"),
         "data/register.csv": rating_export.csv_bytes(
             [label for _, label in reports.REGISTER_COLUMNS], [[row[k] for k, _ in reports.REGISTER_COLUMNS] for row in rows]
         ),

@@ -54,7 +54,7 @@ def rating_json(fields: Any, derived: Any, names: dict[str, str], meta: dict[str
             for r in derived.rows
         ],
     }
-    return (json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+    return (json.dumps(doc, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n").encode("utf-8")
 
 
 def series_table(periods: Sequence[tuple[str, Any]], names: dict[str, str]) -> tuple[list[str], list[list[Any]]]:
