@@ -23,6 +23,7 @@ from dataclasses import asdict
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from .cachefile import save_json
 from .markdown import LinkTarget, Rendered, render_markdown
 from .site import Site
 
@@ -106,13 +107,7 @@ def _read_cache(path: Path, links: dict[str, tuple[str | None, str | None]]) -> 
 
 
 def _write_cache(path: Path, result: dict[str, Any]) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({**result, "version": CACHE_VERSION}, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(path)
-    except OSError:
-        pass  # a cache that cannot be written only costs time
+    save_json(path, {**result, "version": CACHE_VERSION})
 
 
 def _chunks(jobs: list[tuple[str, str, str, int]], workers: int) -> Iterable[list[tuple[str, str, str, int]]]:

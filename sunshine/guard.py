@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from .cachefile import save_json
 from .pagecache import engine_fingerprint
 from .personal import find_personal_data, normalise_phone
 from .site import Record, Site
@@ -78,13 +78,7 @@ class _Findings:
     def save(self) -> None:
         if self.file is None or self.new == self.old:
             return
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.file.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"engine": engine_fingerprint(), "entries": self.new}, ensure_ascii=False), encoding="utf-8")
-            tmp.replace(self.file)
-        except OSError:
-            pass
+        save_json(self.file, {"engine": engine_fingerprint(), "entries": self.new})
 
 
 def _official_values(site: Site) -> set[str]:

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from .cachefile import save_json
 from .kinds.common import SCOPE_LABELS
 from .outputs.schedule import next_change
 from .outputs.search import search_enabled
@@ -156,14 +157,7 @@ def record(site: Site, key: str, out: Path) -> None:
         "outputs": _output_stats(out),
         "summary": {**asdict(summary), "problems": [asdict(p) for p in summary.problems]},
     }
-    file = _state_file(site.options)
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = file.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(file)
-    except OSError:
-        pass
+    save_json(_state_file(site.options), doc)
 
 
 def reuse(options: BuildOptions, key: str) -> BuildSummary | None:

@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata as meta
 import json
-import os
 from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
@@ -32,6 +31,7 @@ from typing import Any
 import jinja2
 from jinja2 import meta as jinja_meta
 
+from .cachefile import save_json
 from .fingerprint import Unstable, digest
 
 __all__ = ["PageCache", "TemplateDeps", "engine_fingerprint"]
@@ -192,10 +192,4 @@ class PageCache:
         templates = {k: [sorted(u, key=str), sorted(v)] for k, (u, v) in sorted(_ANALYSED.items())}
         pages = {p: list(e) for p, e in sorted(self.entries.items())}
         doc = {"format": FORMAT, "engine": engine_fingerprint(), "templates": templates, "pages": pages}
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.file.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-            tmp.replace(self.file)
-        except OSError:
-            pass
+        save_json(self.file, doc)
