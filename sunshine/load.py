@@ -17,7 +17,8 @@ from .history import load_history
 from .kinds import KINDS, kind_for_folder
 from .problems import Problems
 from .site import BuildOptions, Site, Source
-from .yamlsrc import SourceError, decode_text, load_yaml, split_front_matter
+from .yamlcache import YamlCache
+from .yamlsrc import SourceError, decode_text, split_front_matter
 
 __all__ = ["load_site"]
 
@@ -25,8 +26,13 @@ CONTENT = "content"
 RECORD_SUFFIXES = (".md", ".yaml", ".yml")
 
 
-def load_site(options: BuildOptions) -> Site:
-    """Read the config and all content files; problems go to ``site.problems``."""
+def load_site(options: BuildOptions, yaml: YamlCache | None = None) -> Site:
+    """Read the config and all content files; problems go to ``site.problems``.
+
+    ``yaml`` keeps parsed front matter between builds (by default in ``.cache/yaml.json``).
+    """
+    if yaml is None:
+        yaml = YamlCache(options.root / ".cache" / "yaml.json" if options.cache else None)
     site = Site(options=options, problems=Problems(strict=options.strict))
     site.config = load_config(options.root, site.problems)
     if site.config is None:
@@ -37,9 +43,10 @@ def load_site(options: BuildOptions) -> Site:
         return site
     limit = site.config.site.max_file_kb * 1024
     for path, kind, folder in _record_files(options.root, content, site.problems):
-        source = _read_source(options.root, path, kind, folder, limit, site.problems)
+        source = _read_source(options.root, path, kind, folder, limit, site.problems, yaml)
         if source is not None:
             site.sources.append(source)
+    yaml.save()
     if options.history:
         site.history = load_history(options.root)
     return site
@@ -106,7 +113,9 @@ def _inside(path: Path, folder: Path) -> bool:
     return os.path.realpath(path).startswith(str(folder.resolve()) + os.sep)
 
 
-def _read_source(root: Path, path: Path, kind: str, folder: bool, limit: int, problems: Problems) -> Source | None:
+def _read_source(
+    root: Path, path: Path, kind: str, folder: bool, limit: int, problems: Problems, yaml: YamlCache
+) -> Source | None:
     rel = _rel(root, path)
     size = path.stat().st_size
     if size > limit:
@@ -116,9 +125,9 @@ def _read_source(root: Path, path: Path, kind: str, folder: bool, limit: int, pr
         text = decode_text(path.read_bytes()).text
         if path.suffix == ".md":
             yaml_text, body, body_line = split_front_matter(text)
-            doc = load_yaml(yaml_text, first_line=2)
+            doc = yaml.load(yaml_text, first_line=2)
         else:
-            doc = load_yaml(text)
+            doc = yaml.load(text)
             body_value = doc.data.pop("body", "")
             body_line = doc.lines.get("body", 1) + 1
             if body_value is None:

@@ -21,6 +21,7 @@ from .route import route_site
 from .site import BuildOptions, Site
 from .validate import validate_site
 from .write import write_site
+from .yamlcache import YamlCache
 
 __all__ = ["LABELS", "STEPS", "build", "build_in_memory", "build_or_reuse", "check", "prepare"]
 
@@ -45,9 +46,9 @@ def _stop_on_errors(site: Site) -> None:
         raise BuildFailed(site.problems)
 
 
-def prepare(options: BuildOptions) -> Site:
+def prepare(options: BuildOptions, yaml: YamlCache | None = None) -> Site:
     """Load, validate, enrich, guard and route; raise BuildFailed on any error."""
-    site = _timed("load", lambda: load_site(options))
+    site = _timed("load", lambda: load_site(options, yaml))
     if site.config is None:  # without a config nothing else can be checked
         _stop_on_errors(site)
     _timed("validate", lambda: validate_site(site))
@@ -61,14 +62,15 @@ def prepare(options: BuildOptions) -> Site:
 
 
 def build_in_memory(
-    options: BuildOptions, search: bool = True, pages: PageCache | None = None
+    options: BuildOptions, search: bool = True, pages: PageCache | None = None, yaml: YamlCache | None = None
 ) -> tuple[Site, dict[str, bytes]]:
     """Everything but the disk: the site and ``{output path: bytes}``.
 
     ``search`` adds the Pagefind index (also skipped with SUNSHINE_NO_SEARCH=1);
-    ``pages`` lends rendered pages of the previous build (see :mod:`sunshine.pagecache`).
+    ``pages`` lends rendered pages of the previous build (see :mod:`sunshine.pagecache`),
+    ``yaml`` parsed front matter (:mod:`sunshine.yamlcache`).
     """
-    site = prepare(options)
+    site = prepare(options, yaml)
     files = _timed("render", lambda: render_site(site, pages))
     _stop_on_errors(site)
     if search:

@@ -59,6 +59,7 @@ from .pipeline import build_in_memory
 from .problems import BuildFailed, Problems
 from .site import BuildOptions, Site
 from .write import write_site
+from .yamlcache import YamlCache
 
 __all__ = ["ChangeWatcher", "Preview", "RebuildResult", "Rebuilder", "Reply", "ServeError", "problem_panel", "serve"]
 
@@ -107,6 +108,7 @@ class Rebuilder:
         self.last: RebuildResult | None = None
         self.prefix = _config_prefix(options.root)
         self.pages = PageCache(options.root, options.output, enabled=options.cache, hold=True)
+        self.yaml = YamlCache(options.root / ".cache" / "yaml.json" if options.cache else None)
 
     def _build(self, options: BuildOptions) -> Site:
         """A full build; the search index is made once, later rebuilds keep it as it was.
@@ -115,7 +117,7 @@ class Rebuilder:
         behind an edit until the server restarts.
         """
         first = not (options.output / "pagefind").is_dir()
-        site, files = build_in_memory(options, search=first, pages=self.pages)
+        site, files = build_in_memory(options, search=first, pages=self.pages, yaml=self.yaml)
         if not first:
             for path in sorted((options.output / "pagefind").rglob("*")):
                 if path.is_file():

@@ -1,0 +1,105 @@
+"""Parsed front matter kept between builds: YAML is parsed again only when its text changes.
+
+Parsing with line numbers is most of the load stage, and its result is a pure
+function of the text, so ``.cache/yaml.json`` keeps, per SHA-256 of (text, first
+line, Sunshine's code, PyYAML's version), the parsed mapping and the line of every
+key, as JSON (dates tagged). Each entry carries a checksum and is decoded only when
+used; a damaged, foreign or stale entry is parsed again. The preview server also
+keeps the parsed documents in memory between rebuilds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib.metadata as meta
+import json
+from pathlib import Path
+from typing import Any
+
+from .cachefile import save_json
+from .pagecache import engine_fingerprint
+from .yamlsrc import YamlDoc, load_yaml
+
+__all__ = ["YamlCache"]
+
+_DATE, _TIME = "\x00date", "\x00datetime"
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return {_TIME: value.isoformat()}
+    if isinstance(value, dt.date):
+        return {_DATE: value.isoformat()}
+    raise TypeError(type(value).__name__)
+
+
+def _decode(obj: dict[str, Any]) -> Any:
+    if len(obj) == 1:
+        if _TIME in obj:
+            return dt.datetime.fromisoformat(obj[_TIME])
+        if _DATE in obj:
+            return dt.date.fromisoformat(obj[_DATE])
+    return obj
+
+
+def _check(key: str, payload: str) -> str:
+    return hashlib.sha256(f"{key}\0{payload}".encode()).hexdigest()[:24]
+
+
+class YamlCache:
+    """``load_yaml`` with its results kept in ``file`` (None: in memory only)."""
+
+    def __init__(self, file: Path | None):
+        self.file = file
+        self.salt = f"{engine_fingerprint()}\0{meta.version('PyYAML')}\0"
+        self.stored: dict[str, Any] = {}
+        self.used: dict[str, list[str]] = {}
+        self.memory: dict[str, YamlDoc] = {}
+        self.hits = 0
+        if file is not None:
+            try:
+                doc = json.loads(file.read_text(encoding="utf-8"))
+                if isinstance(doc, dict) and doc.get("salt") == self.salt and isinstance(doc.get("entries"), dict):
+                    self.stored = doc["entries"]
+            except (OSError, ValueError):
+                pass
+
+    def load(self, text: str, first_line: int = 1) -> YamlDoc:
+        """Like :func:`sunshine.yamlsrc.load_yaml` (same errors), from the cache when possible."""
+        key = hashlib.sha256(f"{self.salt}{first_line}\0{text}".encode()).hexdigest()
+        doc = self.memory.get(key) or self._stored(key)
+        if doc is not None:
+            self.hits += 1
+        else:
+            doc = load_yaml(text, first_line)
+            payload = json.dumps([doc.data, doc.lines], ensure_ascii=False, separators=(",", ":"), default=_encode)
+            self.used[key] = [payload, _check(key, payload)]
+        self.memory[key] = doc
+        return _copy(doc)
+
+    def _stored(self, key: str) -> YamlDoc | None:
+        entry = self.stored.get(key)
+        try:
+            payload, check = entry  # type: ignore[misc]
+            if not isinstance(payload, str) or check != _check(key, payload):
+                return None
+            data, lines = json.loads(payload, object_hook=_decode)
+            if not isinstance(data, dict) or not isinstance(lines, dict):
+                return None
+        except (TypeError, ValueError):
+            return None
+        self.used[key] = [payload, check]
+        return YamlDoc(data, {str(k): int(v) for k, v in lines.items()})
+
+    def save(self) -> None:
+        """Keep the entries this build used (others belonged to files since changed)."""
+        if self.file is not None and self.used.keys() != self.stored.keys():
+            save_json(self.file, {"salt": self.salt, "entries": self.used})
+        self.memory = {k: v for k, v in self.memory.items() if k in self.used}
+        self.stored, self.used = dict(self.used), {}
+
+
+def _copy(doc: YamlDoc) -> YamlDoc:
+    """A copy the caller may change (load takes ``body`` out of a YAML record)."""
+    return YamlDoc(dict(doc.data), dict(doc.lines))

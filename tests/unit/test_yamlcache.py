@@ -1,0 +1,77 @@
+"""Parsed front matter kept between builds (sunshine.yamlcache): the same values, types
+and lines as a fresh parse; damaged entries and errors are parsed again."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from sunshine.yamlcache import YamlCache
+from sunshine.yamlsrc import SourceError, load_yaml
+
+TEXT = """\
+title: 关于张某某同志转正的公示
+date: 2020-06-01
+publish_at: 2020-06-01T09:30:00+08:00
+count: 3
+ratio: 1.50
+ok: true
+none: null
+code: "0755"
+people:
+  - {name: 张某某, admitted: 2019-06-01}
+  - name: 李某
+    note: |
+      多行
+      文字
+"""
+
+
+def test_cached_equals_fresh_with_types_and_lines(tmp_path: Path) -> None:
+    fresh = load_yaml(TEXT, first_line=2)
+    first = YamlCache(tmp_path / "yaml.json")
+    assert first.load(TEXT, 2) == fresh
+    first.save()
+    second = YamlCache(tmp_path / "yaml.json")
+    again = second.load(TEXT, 2)
+    assert second.hits == 1
+    assert again == fresh
+    assert type(again.data["date"]) is dt.date and type(again.data["publish_at"]) is dt.datetime
+    assert again.data["publish_at"].utcoffset() == dt.timedelta(hours=8)
+    assert type(again.data["ratio"]) is float and type(again.data["count"]) is int and again.data["code"] == "0755"
+    assert again.data["people"][0]["admitted"] == dt.date(2019, 6, 1)
+    assert second.load(TEXT, 5).lines["title"] == 5  # another first line is another entry
+    assert second.hits == 1
+
+
+def test_the_caller_may_change_what_it_gets(tmp_path: Path) -> None:
+    cache = YamlCache(None)
+    cache.load(TEXT).data.pop("title")
+    assert "title" in cache.load(TEXT).data
+
+
+def test_damaged_or_forged_entries_are_parsed_again(tmp_path: Path) -> None:
+    file = tmp_path / "yaml.json"
+    cache = YamlCache(file)
+    cache.load(TEXT)
+    cache.save()
+    doc = json.loads(file.read_text(encoding="utf-8"))
+    (key, (payload, check)), = doc["entries"].items()
+    doc["entries"][key] = [payload.replace("张某某", "王某某"), check]  # a changed value, the old checksum
+    file.write_text(json.dumps(doc), encoding="utf-8")
+    again = YamlCache(file)
+    assert again.load(TEXT).data["title"] == "关于张某某同志转正的公示" and again.hits == 0
+    file.write_bytes(b"\x00 not json")
+    assert YamlCache(file).load(TEXT) == load_yaml(TEXT)
+
+
+def test_errors_are_never_cached(tmp_path: Path) -> None:
+    cache = YamlCache(tmp_path / "yaml.json")
+    for _ in range(2):
+        with pytest.raises(SourceError):
+            cache.load("title: a\ntitle: b\n")
+    cache.save()
+    assert not (tmp_path / "yaml.json").exists() or json.loads((tmp_path / "yaml.json").read_text(encoding="utf-8"))["entries"] == {}
