@@ -182,6 +182,16 @@ def sunshine_tools(root: Path, py: str) -> list[Tool]:
     ]
 
 
+def pagefind_binary() -> Path | None:
+    """The extended Pagefind binary Sunshine itself uses (pagefind[extended] in the venv)."""
+    try:
+        import pagefind_bin_extended  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    found = Path(pagefind_bin_extended.__file__).parent / "pagefind_extended"
+    return found if found.is_file() else None
+
+
 def peer_tools(root: Path) -> list[Tool]:
     tools: list[Tool] = []
     missing: list[str] = []
@@ -196,6 +206,17 @@ def peer_tools(root: Path) -> list[Tool]:
         ))
     else:
         missing.append("hugo")
+    pagefind = pagefind_binary()
+    if hugo and pagefind:  # the issue's "Hugo + Pagefind": the same pages, then the same extended indexer
+        d = root / "hugo"
+        script = f'"{hugo}" --quiet --source "{d}" --destination "{d / "public"}" && "{pagefind}" --site "{d / "public"}" --silent'
+        tools.append(Tool(
+            "hugo+pagefind", d, ["sh", "-c", script],
+            [d / "public", d / "resources", d / ".hugo_build.lock"],
+            lambda r: C.peer_source(root, "hugo", r), lambda r, d=d: d / "public" / "posts" / r.name / "index.html",
+            d / "layouts" / "_default" / "single.html", "<article>",
+            version=_version([str(pagefind), "--version"]),
+        ))
     venv = PEERS / "venv" / "bin"
     if (venv / "pelican").exists():
         d = root / "pelican"
@@ -465,6 +486,16 @@ def targets(figs: dict[str, dict[str, Any]]) -> str:
             else:
                 cells.append(f"{a / b:.2f}× {'met' if a / b <= limit else 'NOT met'}")
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    cold = {name: value(figs.get(name, {}), "cold") for name in ("sunshine", "sunshine-nosearch", "hugo+pagefind", "pelican", "mkdocs", "eleventy")}
+    if cold["sunshine"] and cold["hugo+pagefind"]:
+        ratio = cold["sunshine"] / cold["hugo+pagefind"]
+        lines.append(f"| cold with search ≤ 1.5 × (Hugo + Pagefind) | {ratio:.2f}× {'met' if ratio <= 1.5 else 'NOT met'} | — |")
+    mine = cold["sunshine-nosearch"]
+    for peer, factor in (("pelican", 3.0), ("mkdocs", 3.0), ("eleventy", 1.0)):
+        theirs = cold[peer]
+        if mine and theirs:
+            need = f"≥ {factor:.0f} × faster than {peer}" if factor > 1 else f"faster than {peer}"
+            lines.append(f"| cold, pages only, {need} | — | {theirs / mine:.2f}× faster {'met' if theirs / mine >= factor else 'NOT met'} |")
     return "\n".join(lines)
 
 
