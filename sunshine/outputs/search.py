@@ -253,8 +253,10 @@ async def _pagefind(docs: dict[str, str]) -> dict[str, bytes]:
         # Pagefind 1.5 answers WriteFiles before its (tokio) file writes are done, and
         # leaving the context kills the service: a file could be cut short (1 build in
         # 25 had an empty pagefind-entry.json). So the bundle is written to ``out``
-        # explicitly and read back only once complete, with the service still running;
-        # the write on leaving the context goes to a folder that is thrown away.
+        # explicitly and read back only once complete, with the service still running.
+        # Leaving the context would then write the whole index a second time (as long
+        # as the first write); deleting the index first makes it skip that, so the
+        # service is closed here.
         config = IndexConfig(output_path=str(Path(tmp, "discard")), exclude_selectors=EXCLUDE)
         async with PagefindIndex(config=config) as index:
             result = await index.add_directory(str(src))
@@ -262,6 +264,10 @@ async def _pagefind(docs: dict[str, str]) -> dict[str, bytes]:
                 raise RuntimeError(f"Pagefind indexed {result['page_count']} of {len(docs)} pages")
             await index.write_files(output_path=str(out))
             bundle = await _settled(out)
+            service = getattr(index, "_service", None)
+            if service is not None and callable(getattr(service, "close", None)):
+                await index.delete_index()  # the context's exit now writes nothing …
+                await service.close()  # … and closes nothing: the service is closed here
     return {BUNDLE + path: content for path, content in canonical_bundle(bundle).items()}
 
 

@@ -499,3 +499,21 @@ def test_search_page_passes_axe(browser: Any, base_url: str, js: bool) -> None:
         assert problems == []
     finally:
         t.context.close()
+
+
+def test_pagefind_writes_the_index_once(site: Site, out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Leaving the index's context must not write the whole index a second time."""
+    from pagefind.index import PagefindIndex
+
+    monkeypatch.delenv(search_mod.ENV_SKIP, raising=False)
+    calls: list[object] = []
+    real = PagefindIndex.write_files
+
+    async def counted(self: Any, *args: Any, **kwargs: Any) -> None:
+        calls.append(kwargs.get("output_path"))
+        await real(self, *args, **kwargs)
+
+    monkeypatch.setattr(PagefindIndex, "write_files", counted)
+    files = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*.html")}
+    bundle = search_mod._run(search_mod._pagefind(search_mod.search_documents(site, files)))
+    assert len(calls) == 1 and "pagefind/pagefind-entry.json" in bundle
