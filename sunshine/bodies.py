@@ -93,10 +93,18 @@ def _cache_key(body: str, folder: str, first_line: int) -> str:
     return digest.hexdigest()
 
 
+def _check(key: str, result: dict[str, Any]) -> str:
+    """A checksum of an entry's content, so a damaged entry is never used."""
+    canonical = json.dumps(result, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(f"{key}\0{canonical}".encode()).hexdigest()
+
+
 def _read_cache(path: Path, links: dict[str, tuple[str | None, str | None]]) -> dict[str, Any] | None:
     try:
         entry = json.loads(path.read_text(encoding="utf-8"))
-        if entry.get("version") != CACHE_VERSION or not isinstance(entry.get("html"), str):
+        if entry.pop("version", None) != CACHE_VERSION or not isinstance(entry.get("html"), str):
+            return None
+        if entry.pop("check", None) != _check(path.stem, entry):
             return None
         for target, found in entry["links"].items():
             if list(links.get(target, (None, None))) != found:
@@ -107,7 +115,8 @@ def _read_cache(path: Path, links: dict[str, tuple[str | None, str | None]]) -> 
 
 
 def _write_cache(path: Path, result: dict[str, Any]) -> None:
-    save_json(path, {**result, "version": CACHE_VERSION})
+    plain = json.loads(json.dumps(result, ensure_ascii=False))  # tuples as lists, as they will be read
+    save_json(path, {**plain, "version": CACHE_VERSION, "check": _check(path.stem, plain)})
 
 
 def _chunks(jobs: list[tuple[str, str, str, int]], workers: int) -> Iterable[list[tuple[str, str, str, int]]]:

@@ -77,3 +77,15 @@ def test_a_renamed_link_target_invalidates_the_cached_body(tmp_path: Path) -> No
     (root / "content" / "notices" / "b.md").write_text(text, encoding="utf-8")
     second = _build(root, cache=True)
     assert b'href="/t/notices/yi-notice/"' in second["notices/a/index.html"]
+
+
+def test_an_entry_changed_but_still_valid_json_is_not_used(tmp_path: Path) -> None:
+    """A flipped letter inside the HTML leaves valid JSON: the checksum catches it."""
+    root = _site(tmp_path, 40)
+    clean = _build(root, cache=False)
+    _build(root, cache=True)
+    for entry in sorted((root / ".cache" / "markdown").rglob("*.json")):
+        doc = json.loads(entry.read_text(encoding="utf-8"))
+        doc["html"] = doc["html"].replace("正文", "正义", 1)
+        entry.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    assert _build(root, cache=True) == clean
