@@ -7,12 +7,21 @@ A cache that cannot be written (read-only disk, no space) only costs time.
 
 from __future__ import annotations
 
+import importlib.metadata as meta
 import json
 import os
 from pathlib import Path
 from typing import Any
 
-__all__ = ["save_json"]
+__all__ = ["package_version", "save_json"]
+
+
+def package_version(name: str) -> str:
+    """An installed package's version for cache keys, "-" when it is not installed."""
+    try:
+        return meta.version(name)
+    except meta.PackageNotFoundError:
+        return "-"
 
 
 def save_json(path: Path, doc: Any) -> None:

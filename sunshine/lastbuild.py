@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib.metadata as meta
 import json
 import os
 import subprocess
@@ -31,7 +30,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .cachefile import save_json
+from .cachefile import package_version, save_json
 from .kinds.common import SCOPE_LABELS
 from .outputs.schedule import next_change
 from .outputs.search import search_enabled
@@ -82,13 +81,6 @@ def _state_file(options: BuildOptions) -> Path:
     return options.root / ".cache" / "last-build" / f"{name}.json"
 
 
-def _version(name: str) -> str:
-    try:
-        return meta.version(name)
-    except meta.PackageNotFoundError:
-        return "-"
-
-
 def _git_head(root: Path) -> str:
     try:
         done = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10, check=False)
@@ -103,7 +95,7 @@ def inputs_key(options: BuildOptions) -> str:
 
     h = hashlib.sha256(f"{FORMAT}\0{engine_fingerprint()}\0".encode())
     for name in LIBRARIES:
-        h.update(f"{name}={_version(name)}\0".encode())
+        h.update(f"{name}={package_version(name)}\0".encode())
     facts = [options.edition, options.strict, options.admin, options.history, str(options.output.resolve()), search_enabled()]
     h.update(json.dumps(facts).encode() + b"\0")
     root, theme = options.root.resolve(), THEME_DIR.resolve()

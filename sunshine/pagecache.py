@@ -21,7 +21,6 @@ memory, so the preview server's rebuilds read nothing from disk.
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata as meta
 import json
 from collections.abc import Iterable, Mapping
 from functools import cache
@@ -31,7 +30,7 @@ from typing import Any
 import jinja2
 from jinja2 import meta as jinja_meta
 
-from .cachefile import save_json
+from .cachefile import package_version, save_json
 from .fingerprint import Unstable, digest
 
 __all__ = ["PageCache", "TemplateDeps", "engine_fingerprint"]
@@ -52,7 +51,7 @@ def engine_fingerprint() -> str:
     for path in sorted(package.rglob("*.py")):
         h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     for name in ("Jinja2", "MarkupSafe", "segno"):
-        h.update(f"{name}={meta.version(name)}".encode())
+        h.update(f"{name}={package_version(name)}".encode())
     return h.hexdigest()
 
 

@@ -23,7 +23,7 @@ from .validate import validate_site
 from .write import write_site
 from .yamlcache import YamlCache
 
-__all__ = ["LABELS", "STEPS", "build", "build_in_memory", "build_or_reuse", "check", "prepare"]
+__all__ = ["LABELS", "STEPS", "build", "build_in_memory", "build_or_reuse", "check", "prepare", "write"]
 
 log = logging.getLogger("sunshine")
 progress = logging.getLogger("sunshine.progress")
@@ -95,11 +95,16 @@ def build(options: BuildOptions, pages: PageCache | None = None) -> tuple[Site, 
     if pages is None:
         pages = PageCache(options.root, options.output, enabled=options.cache)
     site, files = build_in_memory(options, pages=pages)
+    return site, write(site, files, pages)
+
+
+def write(site: Site, files: dict[str, bytes], pages: PageCache) -> Path:
+    """Write the output folder and tell the page cache what is in it now."""
     out = _timed("write", lambda: write_site(site, files, frozenset(pages.verified)))
     keys: dict[str, str] = site.memo.get("page_keys", {})
     pages.remember((path, key, files[path]) for path, key in keys.items())
     pages.save()
-    return site, out
+    return out
 
 
 def build_or_reuse(options: BuildOptions) -> tuple[BuildSummary, Path]:

@@ -54,11 +54,11 @@ from tornado.ioloop import PeriodicCallback
 
 from . import i18n
 from .config import load_config
+from .outputs.search import BUNDLE
 from .pagecache import PageCache
-from .pipeline import build_in_memory
+from .pipeline import build_in_memory, write
 from .problems import BuildFailed, Problems
 from .site import BuildOptions, Site
-from .write import write_site
 from .yamlcache import YamlCache
 
 __all__ = ["ChangeWatcher", "Preview", "RebuildResult", "Rebuilder", "Reply", "ServeError", "problem_panel", "serve"]
@@ -109,6 +109,7 @@ class Rebuilder:
         self.prefix = _config_prefix(options.root)
         self.pages = PageCache(options.root, options.output, enabled=options.cache, hold=True)
         self.yaml = YamlCache(options.root / ".cache" / "yaml.json" if options.cache else None)
+        self.search: dict[str, bytes] | None = None  # the index made by the first build, kept
 
     def _build(self, options: BuildOptions) -> Site:
         """A full build; the search index is made once, later rebuilds keep it as it was.
@@ -116,16 +117,15 @@ class Rebuilder:
         Re-indexing costs most of a small rebuild, and a preview's search may lag
         behind an edit until the server restarts.
         """
-        first = not (options.output / "pagefind").is_dir()
-        site, files = build_in_memory(options, search=first, pages=self.pages, yaml=self.yaml)
-        if not first:
-            for path in sorted((options.output / "pagefind").rglob("*")):
-                if path.is_file():
-                    files.setdefault(path.relative_to(options.output).as_posix(), path.read_bytes())
-        write_site(site, files)
-        keys: dict[str, str] = site.memo.get("page_keys", {})
-        self.pages.remember((path, key, files[path]) for path, key in keys.items())
-        self.pages.save()
+        if self.search is None and (options.output / "pagefind").is_dir():  # from an earlier server
+            found = sorted(p for p in (options.output / "pagefind").rglob("*") if p.is_file())
+            self.search = {p.relative_to(options.output).as_posix(): p.read_bytes() for p in found}
+        site, files = build_in_memory(options, search=self.search is None, pages=self.pages, yaml=self.yaml)
+        if self.search is None:
+            self.search = {path: content for path, content in files.items() if path.startswith(BUNDLE)}
+        for path, content in self.search.items():
+            files.setdefault(path, content)
+        write(site, files, self.pages)
         return site
 
     def rebuild(self) -> RebuildResult:

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib.metadata as meta
 import json
 from pathlib import Path
 from typing import Any
 
-from .cachefile import save_json
+from .cachefile import package_version, save_json
 from .pagecache import engine_fingerprint
 from .yamlsrc import YamlDoc, load_yaml
 
@@ -52,7 +51,7 @@ class YamlCache:
 
     def __init__(self, file: Path | None):
         self.file = file
-        self.salt = f"{engine_fingerprint()}\0{meta.version('PyYAML')}\0"
+        self.salt = f"{engine_fingerprint()}\0{package_version('PyYAML')}\0"
         self.stored: dict[str, Any] = {}
         self.used: dict[str, list[str]] = {}
         self.memory: dict[str, YamlDoc] = {}

@@ -182,3 +182,12 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if os.environ.get("CI") and skipped and exitstatus == 0:
         session.exitstatus = 1
         print(f"\n{skipped} test(s) skipped in CI: install what they need (make test does).")
+
+
+@pytest.fixture
+def sample_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the repository's sample site in ``tmp_path/src``, built without the search index."""
+    from tests.workflow.conftest import copy_sample
+
+    monkeypatch.setenv("SUNSHINE_NO_SEARCH", "1")
+    return copy_sample(tmp_path / "src")

@@ -11,13 +11,13 @@ partial reuse. Only the two newest bundles are kept.
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata as meta
 import json
 import os
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..cachefile import package_version
 from ..pagecache import engine_fingerprint
 
 __all__ = ["bundle_key", "load_bundle", "save_bundle"]
@@ -26,18 +26,11 @@ SUMS = "sha256.json"
 KEEP = 2
 
 
-def _version(package: str) -> str:
-    try:
-        return meta.version(package)
-    except meta.PackageNotFoundError:
-        return "-"
-
-
 def bundle_key(parts: Iterable[bytes]) -> str:
     """The key of a bundle made from ``parts`` (one per indexed page, in order)."""
     h = hashlib.sha256(engine_fingerprint().encode())
     for package in ("pagefind", "pagefind_bin_extended"):
-        h.update(f"\0{package}={_version(package)}".encode())
+        h.update(f"\0{package}={package_version(package)}".encode())
     h.update(os.environ.get("PAGEFIND_BINARY_PATH", "").encode() + b"\0")
     for part in parts:
         h.update(hashlib.sha256(part).digest())

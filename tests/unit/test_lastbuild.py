@@ -13,21 +13,16 @@ import pytest
 from sunshine.lastbuild import _state_file
 from sunshine.pipeline import build_or_reuse
 from sunshine.site import BuildOptions
-from tests.workflow.conftest import NOW, copy_sample
+from tests.workflow.conftest import NOW
+from tests.workflow.conftest import SAMPLE_NOTICE as NOTICE
+from tests.workflow.conftest import SAMPLE_NOTICE_PAGE as PAGE
 
 SCHEDULED = "content/notices/2030-01-dangyuan-zuzhi-guanxi-paicha.md"
-NOTICE = "content/notices/2020-06-fazhan-duixiang-gongshi.md"
-PAGE = "notices/2020-06-fazhan-duixiang-gongshi/index.html"
-
-
-@pytest.fixture(autouse=True)
-def _no_search(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SUNSHINE_NO_SEARCH", "1")
 
 
 @pytest.fixture
-def root(tmp_path: Path) -> Path:
-    return copy_sample(tmp_path / "src")
+def root(sample_copy: Path) -> Path:
+    return sample_copy
 
 
 def opts(root: Path, **changes: object) -> BuildOptions:

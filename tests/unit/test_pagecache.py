@@ -16,21 +16,16 @@ from sunshine import render
 from sunshine.pagecache import PageCache
 from sunshine.pipeline import build
 from sunshine.site import BuildOptions
-from tests.workflow.conftest import NOW, copy_sample
+from tests.workflow.conftest import NOW
+from tests.workflow.conftest import SAMPLE_NOTICE as NOTICE
+from tests.workflow.conftest import SAMPLE_NOTICE_PAGE as NOTICE_PAGE
 
-NOTICE = "content/notices/2020-06-fazhan-duixiang-gongshi.md"
-NOTICE_PAGE = "notices/2020-06-fazhan-duixiang-gongshi/index.html"
 PLAN_PAGE = "plans/2020-dangjian-gongzuo-yaodian/index.html"
 
 
-@pytest.fixture(autouse=True)
-def _no_search(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SUNSHINE_NO_SEARCH", "1")
-
-
 @pytest.fixture
-def root(tmp_path: Path) -> Path:
-    return copy_sample(tmp_path / "src")
+def root(sample_copy: Path) -> Path:
+    return sample_copy
 
 
 def tree(folder: Path) -> dict[str, bytes]:

@@ -22,6 +22,10 @@ NOW = dt.datetime(2020, 6, 15, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 TODAY = dt.date(2020, 6, 15)
 
 
+SAMPLE_NOTICE = "content/notices/2020-06-fazhan-duixiang-gongshi.md"
+SAMPLE_NOTICE_PAGE = "notices/2020-06-fazhan-duixiang-gongshi/index.html"
+
+
 def copy_sample(target: Path) -> Path:
     """Copy the sample site's sources into ``target`` and return it."""
     target.mkdir(parents=True, exist_ok=True)
@@ -43,3 +47,4 @@ def options_for(root: Path, edition: str = "public", strict: bool = False) -> Bu
 def sample_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SUNSHINE_NO_SEARCH", "1")
     return copy_sample(tmp_path / "site-src")
+
