@@ -24,6 +24,8 @@ test-deps: install $(VENV)/.test-installed node_modules/.installed
 	@command -v chromium >/dev/null && fc-list | grep -qi "wenquanyi\|wqy" && command -v pdftoppm >/dev/null \
 	  && command -v rsync >/dev/null && command -v nginx >/dev/null || { \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES); }
+	@command -v java >/dev/null || { mkdir -p /usr/share/man/man1 && apt-get update -qq \
+	  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends default-jre-headless; }
 
 $(VENV)/.test-installed: requirements-test.txt $(VENV)/.installed
 	$(PY) -m pip install -q -r requirements-test.txt
