@@ -1,16 +1,25 @@
 """Deterministic digests of the values a template sees, for the page cache.
 
-:func:`digest` walks strings, numbers, dates, containers, dataclasses and pydantic
-models and hashes what they hold, the type names included (``Markup`` and ``str``
-render differently). Two builds that give a template equal values get equal
-digests, in any process. A value whose only description is its memory address
-(``<object at 0x…>``) cannot be fingerprinted: :class:`Unstable` is raised and the
-page is simply rendered, never taken from the cache.
+:func:`digest` serialises a value with the C pickler and hashes the bytes. Plain
+values (strings, numbers, dates, lists, tuples, dicts, ``Markup`` and other
+picklable classes) are written by pickle itself, class names included (``Markup``
+and ``str`` render differently); a few kinds are replaced on the way by a stable
+description (``persistent_id``):
 
-Record views are hashed once per build (``memo``, keyed by object identity; the
-views live for the whole render) because listing pages show the same views again
-and again. The memo holds each object it describes, so no other object can take
-its identity while the memo lives.
+- sets: the sorted digests of their items (their order changes from one process
+  to the next with hash randomisation);
+- pydantic models: their JSON by pydantic-core (fixed by the schema);
+- dataclasses: their fields; frozen ones once per build (``memo``, keyed by object
+  identity; views live for the whole render and listing pages show the same views
+  again and again; the memo holds each object it describes, so no other object can
+  take its identity while the memo lives);
+- anything else: its ``repr``, unless that is only a memory address
+  (``<object at 0x…>``): then :class:`Unstable` is raised and the page is simply
+  rendered, never taken from the cache.
+
+Equal digests mean equal serialisations, and a pickle holds its whole value, so two
+values with one digest render alike. The pickler runs without its memo (``fast``):
+shared and unshared equal objects give the same bytes.
 """
 
 from __future__ import annotations
@@ -19,100 +28,93 @@ import dataclasses
 import datetime as dt
 import enum
 import hashlib
+import io
+import pickle
+import types
 from decimal import Decimal
+from pathlib import PurePath
 from typing import Any
 
+from markupsafe import Markup
 from pydantic import BaseModel
 
 __all__ = ["Unstable", "digest"]
 
-_SCALARS = (int, float, bool, Decimal, dt.date, dt.time, dt.timedelta, type(None))
+Memo = dict[int, tuple[Any, bytes]]
+
+# Written by pickle as they are: their pickle is their value.
+_NATIVE = frozenset(
+    {str, int, float, bool, bytes, type(None), list, tuple, dict, Markup, Decimal}
+    | {dt.date, dt.datetime, dt.time, dt.timedelta, dt.timezone}
+)
+# Pickled by value with their class, or by name (a lambda has none: PicklingError).
+_BY_PICKLE = (enum.Enum, PurePath, str, int, float, list, tuple, dict, type, types.FunctionType, types.BuiltinFunctionType)
 
 
 class Unstable(Exception):
     """A value that has no deterministic description."""
 
 
-def digest(value: Any, memo: dict[int, tuple[Any, bytes]] | None = None) -> bytes:
+def digest(value: Any, memo: Memo | None = None) -> bytes:
     """SHA-256 of ``value``'s content (``memo`` caches digests of frozen dataclasses)."""
-    h = hashlib.sha256()
-    _feed(h, value, memo if memo is not None else {})
-    return h.digest()
+    buffer = io.BytesIO()
+    pickler = _Pickler(buffer, memo if memo is not None else {})
+    try:
+        pickler.dump(value)
+    except Unstable:
+        raise
+    except (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError) as exc:
+        raise Unstable(type(value).__qualname__) from exc
+    return hashlib.sha256(buffer.getbuffer()).digest()
 
 
-def _feed(h: Any, value: Any, memo: dict[int, tuple[Any, bytes]]) -> None:
-    kind = type(value)
-    if kind is str:
-        h.update(b"s%d:" % len(value))
-        h.update(value.encode("utf-8", "surrogatepass"))
-    elif isinstance(value, str):  # Markup and other str subclasses
-        h.update(f"{kind.__qualname__}:{len(value)}:".encode())
-        h.update(value.encode("utf-8", "surrogatepass"))
-    elif isinstance(value, enum.Enum):
-        h.update(f"e{kind.__qualname__}.{value.name};".encode())
-    elif isinstance(value, _SCALARS):
-        h.update(f"{kind.__qualname__}:{value!r};".encode())
-    elif isinstance(value, bytes):
-        h.update(b"b%d:" % len(value))
-        h.update(value)
-    elif isinstance(value, (list, tuple)):
-        h.update(b"[" if kind is list else f"({kind.__qualname__}".encode())
-        for item in value:
-            _feed(h, item, memo)
-        h.update(b"]")
-    elif isinstance(value, dict):
-        h.update(b"{")
-        for key, item in value.items():
-            _feed(h, key, memo)
-            _feed(h, item, memo)
-        h.update(b"}")
-    elif isinstance(value, (set, frozenset)):
-        h.update(b"<")
-        for item in sorted(digest(item, memo) for item in value):
-            h.update(item)
-        h.update(b">")
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        h.update(_object_digest(value, memo))
-    elif isinstance(value, BaseModel):
-        h.update(_model_digest(value, memo))
-    else:
-        text = repr(value)
+class _Pickler(pickle.Pickler):
+    def __init__(self, file: io.BytesIO, memo: Memo):
+        super().__init__(file, protocol=5)
+        self.fast = True  # no memo: the bytes depend on values only, not on sharing
+        self.digests = memo
+
+    def persistent_id(self, obj: Any) -> Any:
+        kind = type(obj)
+        if kind in _NATIVE:
+            return None
+        if kind is set or kind is frozenset:
+            return ("set", kind is frozenset, sorted(digest(item, self.digests) for item in obj))
+        if isinstance(obj, BaseModel):
+            return ("model", _model_digest(obj, self.digests))
+        if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+            return ("data", _object_digest(obj, self.digests))
+        if isinstance(obj, _BY_PICKLE) or kind.__module__ == "zoneinfo":
+            return None  # by value (subclasses with their class), or by name: functions, classes
+        text = repr(obj)
         if " at 0x" in text or " object at " in text:
             raise Unstable(kind.__qualname__)
-        h.update(f"r{kind.__qualname__}:{text};".encode())
+        return ("repr", kind.__module__, kind.__qualname__, text)
 
 
-def _model_digest(value: BaseModel, memo: dict[int, tuple[Any, bytes]]) -> bytes:
+def _model_digest(value: BaseModel, memo: Memo) -> bytes:
     """A pydantic model: its type and its JSON by pydantic-core (fast, and fixed by the
     schema: a field always serialises the same way); once per object and build."""
-    if id(value) in memo:
-        return memo[id(value)][1]
+    known = memo.get(id(value))
+    if known is not None:
+        return known[1]
+    name = f"{type(value).__module__}.{type(value).__qualname__}"
     try:
-        dumped = value.__pydantic_serializer__.to_json(value, round_trip=True)
-        h = hashlib.sha256(f"m{type(value).__module__}.{type(value).__qualname__}:".encode() + dumped)
-    except Exception:  # not serialisable as JSON: walk its fields instead
-        h = hashlib.sha256(f"m{type(value).__qualname__}{{".encode())
-        for name, item in value.__dict__.items():
-            _feed(h, name, memo)
-            _feed(h, item, memo)
-    extra = value.__pydantic_extra__
-    if extra:
-        _feed(h, extra, memo)
-    result = h.digest()
+        dumped: Any = value.__pydantic_serializer__.to_json(value, round_trip=True)
+    except Exception:  # not serialisable as JSON: its fields instead
+        dumped = dict(value.__dict__)
+    result = digest((name, dumped, value.__pydantic_extra__ or None), memo)
     memo[id(value)] = (value, result)
     return result
 
 
-def _object_digest(value: Any, memo: dict[int, tuple[Any, bytes]]) -> bytes:
+def _object_digest(value: Any, memo: Memo) -> bytes:
     """A dataclass: its type and fields; frozen ones are hashed once per build."""
     frozen = type(value).__dataclass_params__.frozen
     if frozen and id(value) in memo:
         return memo[id(value)][1]
-    h = hashlib.sha256(f"d{type(value).__qualname__}{{".encode())
-    for f in dataclasses.fields(value):
-        _feed(h, f.name, memo)
-        _feed(h, getattr(value, f.name), memo)
-    result = h.digest()
+    fields = tuple((f.name, getattr(value, f.name)) for f in dataclasses.fields(value))
+    result = digest((type(value).__module__, type(value).__qualname__, fields), memo)
     if frozen:
         memo[id(value)] = (value, result)
     return result

@@ -3,10 +3,12 @@ change, another digest; values with no stable description are refused."""
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import datetime as dt
 import subprocess
 import sys
+import zoneinfo
 from decimal import Decimal
 
 import pytest
@@ -75,3 +77,23 @@ def test_same_digest_in_another_process() -> None:
     code = "import datetime as dt; from sunshine.fingerprint import digest; print(digest([{'甲','乙','丙'}, dt.date(2020,1,1)]).hex())"
     runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout for _ in range(3)}
     assert len(runs) == 1
+
+
+def test_a_lambda_is_no_description() -> None:
+    with pytest.raises(Unstable):
+        digest({"f": lambda: 1})
+    with pytest.raises(Unstable):
+        digest([collections.defaultdict(lambda: 0)])
+
+
+def test_shared_and_separate_equal_values_give_one_digest() -> None:
+    """No pickle memo: whether two equal items are one object does not matter."""
+    row = ["甲", dt.date(2020, 1, 1)]
+    assert digest([row, row]) == digest([row, list(row)])
+
+
+def test_times_with_zones_are_values() -> None:
+    shanghai = zoneinfo.ZoneInfo("Asia/Shanghai")
+    when = dt.datetime(2020, 6, 15, 9, tzinfo=shanghai)
+    assert digest(when) == digest(dt.datetime(2020, 6, 15, 9, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai")))
+    assert digest(when) != digest(when.replace(tzinfo=zoneinfo.ZoneInfo("Asia/Urumqi")))
