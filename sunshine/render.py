@@ -7,7 +7,6 @@ templates in the site's ``templates/`` override the default theme's.
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 import sys
@@ -15,8 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import segno
-from markupsafe import Markup
 
 from . import listings
 from .bodies import render_bodies
@@ -24,14 +21,14 @@ from .kinds import KINDS, notice
 from .markdown import Rendered
 from .outputs import calendar, data, feeds, schedule, sitemap
 from .pagecache import PageCache, TemplateDeps
+from .qr import qr_svg
 from .route import output_path
 from .site import Site
 from .views import LinkView, RecordView, cn_date, cn_range, money, record_view
 
-__all__ = ["PARALLEL_MIN", "THEME_DIR", "Output", "make_environment", "qr_svg", "render_site"]
+__all__ = ["PARALLEL_MIN", "THEME_DIR", "Output", "make_environment", "render_site"]
 
 THEME_DIR = Path(__file__).resolve().parent.parent
-QR_MASK = 4
 PARALLEL_MIN = 400  # below this many pages to render, forking workers costs more than it saves
 
 
@@ -72,31 +69,6 @@ def make_environment(site: Site) -> jinja2.Environment:
     qr_cache = site.options.root / ".cache" / "qr" if site.options.cache else None
     env.filters["qr_svg"] = lambda url: qr_svg(url, qr_cache)
     return env
-
-
-def qr_svg(url: str, cache: Path | None = None) -> Markup:
-    """An inline SVG QR code of ``url`` (error correction M), made at build time.
-
-    Codes are kept in ``cache``
-    (keyed by the URL, the mask and segno's version); a damaged entry is made again.
-    """
-    key = hashlib.sha256(f"{segno.__version__}\0mask{QR_MASK}\0{url}".encode()).hexdigest()
-    path = cache / f"{key}.svg" if cache is not None else None
-    if path is not None and path.is_file():
-        cached = path.read_text(encoding="utf-8")
-        if cached.startswith("<svg") and cached.endswith("</svg>"):
-            return Markup(cached)
-    # A fixed mask: choosing the best of eight is four fifths of the cost and any mask
-    # scans (tests/browser/test_print.py decodes the printed code).
-    svg = segno.make(url, error="m", micro=False, mask=QR_MASK).svg_inline(scale=3, title="本页网址的二维码")
-    svg = svg.replace("<svg ", '<svg role="img" aria-label="本页网址的二维码" ', 1)
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(svg, encoding="utf-8")
-        except OSError:
-            pass
-    return Markup(svg)
 
 
 def render_site(site: Site, cache: PageCache | None = None) -> dict[str, bytes]:

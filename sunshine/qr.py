@@ -1,0 +1,72 @@
+"""QR codes of page addresses for printed notices, as inline SVG.
+
+segno encodes (error correction M, a fixed mask: choosing the best of eight is four
+fifths of its cost and any mask scans; tests/browser/test_print.py decodes the
+printed code). The SVG is written here from segno's module matrix: one path of
+horizontal runs per row, the same drawing segno's own writer makes, without its
+option handling (a third of the time). Codes are kept in ``.cache/qr/`` by address,
+mask and segno version; a damaged entry is made again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import segno
+from markupsafe import Markup
+
+__all__ = ["MASK", "qr_svg"]
+
+MASK = 4
+FORMAT = 2  # part of the cache key: change it when the drawing changes
+SCALE = 3
+BORDER = 4  # the quiet zone, in modules
+TITLE = "本页网址的二维码"
+_RUNS = re.compile(rb"\x01+")
+
+
+def qr_svg(url: str, cache: Path | None = None) -> Markup:
+    """An inline SVG QR code of ``url``, made at build time (or taken from ``cache``)."""
+    key = hashlib.sha256(f"{segno.__version__}\0mask{MASK}\0format{FORMAT}\0{url}".encode()).hexdigest()
+    path = cache / f"{key}.svg" if cache is not None else None
+    if path is not None and path.is_file():
+        cached = path.read_text(encoding="utf-8")
+        if cached.startswith("<svg") and cached.endswith("</svg>"):
+            return Markup(cached)
+    matrix = segno.make(url, error="m", micro=False, mask=MASK).matrix
+    svg = _svg(matrix)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(svg, encoding="utf-8")
+        except OSError:
+            pass
+    return Markup(svg)
+
+
+def _svg(matrix: Sequence[bytes | bytearray]) -> str:
+    size = (len(matrix) + 2 * BORDER) * SCALE
+    return (
+        f'<svg role="img" aria-label="{TITLE}" width="{size}" height="{size}" class="segno"><title>{TITLE}</title>'
+        f'<path transform="scale({SCALE})" class="qrline" stroke="#000" d="{_path(matrix)}"/></svg>'
+    )
+
+
+def _path(matrix: Sequence[bytes | bytearray]) -> str:
+    """Dark runs of each row as moves relative to the pen: ``M4 4.5h7m2 0h1m-25 1h1…``."""
+    parts: list[str] = []
+    pen_x, pen_y = 0, 0
+    first = True
+    for y, row in enumerate(matrix):
+        for run in _RUNS.finditer(bytes(row)):
+            x, length = run.start() + BORDER, run.end() - run.start()
+            if first:
+                parts.append(f"M{x} {y + BORDER}.5h{length}")
+                first = False
+            else:
+                parts.append(f"m{x - pen_x} {y + BORDER - pen_y}h{length}")
+            pen_x, pen_y = x + length, y + BORDER
+    return "".join(parts)
