@@ -16,16 +16,18 @@ def _escape(text: str) -> str:
 
 def _fold(line: str) -> str:
     """Fold a content line at 75 octets without splitting a UTF-8 character."""
+    if len(line) <= 18 or len(line.encode("utf-8")) <= 75:  # 18 characters are at most 72 octets
+        return line
     out: list[str] = []
-    current = ""
-    for char in line:
-        limit = 75 if not out else 74
-        if len((current + char).encode("utf-8")) > limit:
-            out.append(current)
-            current = char
-        else:
-            current += char
-    out.append(current)
+    start, size, limit = 0, 0, 75
+    for i, char in enumerate(line):
+        code = ord(char)
+        octets = 1 if code < 0x80 else 2 if code < 0x800 else 3 if code < 0x10000 else 4
+        if size + octets > limit:
+            out.append(line[start:i])
+            start, size, limit = i, 0, 74  # a continuation line starts with a space
+        size += octets
+    out.append(line[start:])
     return "\r\n ".join(out)
 
 
@@ -46,18 +48,16 @@ def _event(site: Site, v: RecordView) -> list[str]:
     ]
 
 
-def _calendar(site: Site, views: list[RecordView], name: str) -> bytes:
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Sunshine//阳光党务//ZH", "CALSCALE:GREGORIAN", f"X-WR-CALNAME:{_escape(name)}"]
-    for v in views:
-        lines += _event(site, v)
-    lines.append("END:VCALENDAR")
-    return ("\r\n".join(_fold(line) for line in lines) + "\r\n").encode("utf-8")
+def _calendar(name: str, events: list[str]) -> bytes:
+    head = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Sunshine//阳光党务//ZH", "CALSCALE:GREGORIAN", f"X-WR-CALNAME:{_escape(name)}"]
+    return ("\r\n".join([*map(_fold, head), *events, "END:VCALENDAR"]) + "\r\n").encode("utf-8")
 
 
 def notice_calendars(site: Site, views: list[RecordView]) -> dict[str, bytes]:
     """``notices/SLUG/notice.ics`` for each notice and ``notices/open.ics`` for open ones."""
     notices = sorted((v for v in views if v.kind == "notice" and v.status == "active"), key=lambda v: v.index_no)
-    files = {f"{v.path}notice.ics": _calendar(site, [v], v.title) for v in notices}
-    current = [v for v in notices if v.derived.status != "closed"]
-    files["notices/open.ics"] = _calendar(site, current, f"正在公示 - {site.cfg.site.title}")
+    events = {v.key: "\r\n".join(map(_fold, _event(site, v))) for v in notices}
+    files = {f"{v.path}notice.ics": _calendar(v.title, [events[v.key]]) for v in notices}
+    current = [events[v.key] for v in notices if v.derived.status != "closed"]
+    files["notices/open.ics"] = _calendar(f"正在公示 - {site.cfg.site.title}", current)
     return files
