@@ -94,9 +94,12 @@ def _cache_key(body: str, folder: str, first_line: int) -> str:
 
 
 def _check(key: str, result: dict[str, Any]) -> str:
-    """A checksum of an entry's content, so a damaged entry is never used."""
-    canonical = json.dumps(result, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(f"{key}\0{canonical}".encode()).hexdigest()
+    """A checksum of an entry's content, so a damaged entry is never used.
+
+    The HTML (nearly all of an entry) is hashed as it is; the rest as canonical JSON."""
+    rest = {k: v for k, v in result.items() if k != "html"}
+    canonical = json.dumps(rest, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(f"{key}\0{canonical}\0{result.get('html')}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _read_cache(path: Path, links: dict[str, tuple[str | None, str | None]]) -> dict[str, Any] | None:

@@ -101,8 +101,8 @@ def _scan_record(site: Site, record: Record, official: set[str], cache: _Finding
             f"按批准公开个人信息“{entry.value}”（理由：{entry.reason}）", "请确认已取得本人同意", code="allow-personal", severity="warning",
         )
     data = record.fields.model_dump(mode="json", exclude={"allow_personal"})
-    scanned = json.dumps([data, record.body, record.body_line, record.lines, sorted(allowed)], ensure_ascii=False, sort_keys=True)
-    key = hashlib.sha256(scanned.encode()).hexdigest()
+    scanned = json.dumps([data, record.body_line, record.lines, sorted(allowed)], ensure_ascii=False, sort_keys=True)
+    key = hashlib.sha256(f"{scanned}\0{record.body}".encode("utf-8", "surrogatepass")).hexdigest()  # the body as it is: no escaping
     findings = cache.get(key)
     if findings is None:
         findings = _scan(record, data, allowed)

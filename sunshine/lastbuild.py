@@ -125,12 +125,18 @@ def _files(top: Path) -> list[Path]:
 
 
 def _output_stats(out: Path) -> dict[str, list[int]]:
+    """(size, mtime, inode) of every file under ``out``, by path relative to it."""
     stats: dict[str, list[int]] = {}
-    for folder, _dirs, names in os.walk(out):
-        for n in names:
-            path = os.path.join(folder, n)
-            st = os.lstat(path)
-            stats[os.path.relpath(path, out).replace(os.sep, "/")] = [st.st_size, st.st_mtime_ns, st.st_ino]
+    folders = [(str(out), "")]
+    while folders:
+        folder, rel = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append((entry.path, rel + entry.name + "/"))
+                else:
+                    st = entry.stat(follow_symlinks=False)
+                    stats[rel + entry.name] = [st.st_size, st.st_mtime_ns, st.st_ino]
     return stats
 
 

@@ -24,6 +24,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 from pathlib import Path
 
 from .problems import BuildFailed, Problems
@@ -132,12 +133,13 @@ def _update(
         if path.is_file() or path.is_symlink():
             path.unlink()
         path.mkdir(exist_ok=True)
+    tmp_dir, out_dir = f"{tmp}{os.sep}", f"{out}{os.sep}"
     for rel, content in files.items():
-        target = tmp / rel
-        old = out / rel
+        target, old = tmp_dir + rel, out_dir + rel
         digest = sums.get(rel)
-        same_as_out = digest is not None and previous.get(rel) == digest and rel in verified
-        if not same_as_out and previous.get(rel) is not None and previous.get(rel) == (digest or hashlib.sha256(content).hexdigest()):
+        before = previous.get(rel)
+        same_as_out = digest is not None and before == digest and rel in verified
+        if not same_as_out and before is not None and before == (digest or hashlib.sha256(content).hexdigest()):
             same_as_out = _same_bytes(old, content)
         if same_as_out:
             if rel in have_files and _same_file(old, target):
@@ -147,25 +149,31 @@ def _update(
         _write(target, content, rel in have_files)
 
 
-def _same_bytes(path: Path, content: bytes) -> bool:
+def _same_bytes(path: str, content: bytes) -> bool:
     try:
-        return not path.is_symlink() and path.stat().st_size == len(content) and path.read_bytes() == content
+        st = os.lstat(path)
+        if stat.S_ISLNK(st.st_mode) or st.st_size != len(content):
+            return False
+        with open(path, "rb") as f:
+            return f.read() == content
     except OSError:
         return False
 
 
-def _same_file(a: Path, b: Path) -> bool:
+def _same_file(a: str, b: str) -> bool:
+    """``b`` is ``a`` itself (one inode), and not a link to it."""
     try:
-        sa, sb = a.lstat(), b.lstat()
+        sa, sb = os.lstat(a), os.lstat(b)
     except OSError:
         return False
-    return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino) and not os.path.islink(b)
+    return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino) and not stat.S_ISLNK(sb.st_mode)
 
 
-def _write(target: Path, content: bytes, exists: bool) -> None:
+def _write(target: str, content: bytes, exists: bool) -> None:
     if exists:
-        target.unlink()  # never write through a link into the current output
-    target.write_bytes(content)
+        os.unlink(target)  # never write through a link into the current output
+    with open(target, "wb") as f:
+        f.write(content)
 
 
 def _previous_digests(out: Path) -> dict[str, str]:
@@ -178,13 +186,14 @@ def _previous_digests(out: Path) -> dict[str, str]:
         return {}
 
 
-def _link(old: Path, new: Path, size: int) -> bool:
+def _link(old: str, new: str, size: int) -> bool:
     """Hard-link ``old`` (the current output's file) to ``new``, replacing ``new``."""
     try:
-        if old.is_symlink() or old.stat().st_size != size:
+        st = os.lstat(old)
+        if stat.S_ISLNK(st.st_mode) or st.st_size != size:
             return False
         if os.path.lexists(new):
-            new.unlink()
+            os.unlink(new)
         os.link(old, new)
         return True
     except OSError:
