@@ -17,10 +17,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .cachefile import save_json
+from .forkmap import fork_map
 from .pagecache import engine_fingerprint
 from .personal import find_personal_data, normalise_phone
 from .site import Record, Site
@@ -31,12 +33,22 @@ __all__ = ["guard_site"]
 
 
 def guard_site(site: Site) -> None:
-    """Fill ``site.published`` (sorted keys) and scan them for personal data."""
+    """Fill ``site.published`` (sorted keys) and scan them for personal data.
+
+    Findings come from the cache where the scanned content is unchanged; the other
+    records are scanned on all cores; problems are reported in record order."""
     site.published = sorted(k for k, r in site.records.items() if site.in_edition(r))
     official = _official_values(site)
     cache = _Findings(site.options.root / ".cache" / "guard.json" if site.options.cache else None)
-    for record in site.published_records():
-        _scan_record(site, record, official, cache)
+    records = site.published_records()
+    scans = [_prepare(record, official) for record in records]
+    found: list[list[Finding] | None] = [cache.get(scan.key) for scan in scans]
+    misses = [i for i, findings in enumerate(found) if findings is None]
+    for i, scanned in zip(misses, fork_map(_scan, [scans[i] for i in misses], site.options.workers), strict=True):
+        found[i] = scanned
+        cache.put(scans[i].key, scanned)
+    for record, findings in zip(records, found, strict=True):
+        _report(site, record, findings or [])
     cache.save()
 
 
@@ -92,28 +104,38 @@ def _official_values(site: Site) -> set[str]:
     return values
 
 
-def _scan_record(site: Site, record: Record, official: set[str], cache: _Findings) -> None:
-    allowed = set(official)
+@dataclass
+class _Scan:
+    """What is scanned of one record, and its cache key."""
+
+    record: Record
+    data: dict[str, Any]
+    allowed: set[str]
+    key: str
+
+
+def _prepare(record: Record, official: set[str]) -> _Scan:
+    allowed = set(official) | {entry.value for entry in record.fields.allow_personal}
+    data = record.fields.model_dump(mode="json", exclude={"allow_personal"})
+    scanned = json.dumps([data, record.body_line, record.lines, sorted(allowed)], ensure_ascii=False, sort_keys=True)
+    key = hashlib.sha256(f"{scanned}\0{record.body}".encode("utf-8", "surrogatepass")).hexdigest()  # the body as it is: no escaping
+    return _Scan(record, data, allowed, key)
+
+
+def _report(site: Site, record: Record, findings: list[Finding]) -> None:
     for i, entry in enumerate(record.fields.allow_personal):
-        allowed.add(entry.value)
         site.problems.add(
             record.key, record.line_of(f"allow_personal[{i}]"), f"allow_personal[{i}]",
             f"按批准公开个人信息“{entry.value}”（理由：{entry.reason}）", "请确认已取得本人同意", code="allow-personal", severity="warning",
         )
-    data = record.fields.model_dump(mode="json", exclude={"allow_personal"})
-    scanned = json.dumps([data, record.body_line, record.lines, sorted(allowed)], ensure_ascii=False, sort_keys=True)
-    key = hashlib.sha256(f"{scanned}\0{record.body}".encode("utf-8", "surrogatepass")).hexdigest()  # the body as it is: no escaping
-    findings = cache.get(key)
-    if findings is None:
-        findings = _scan(record, data, allowed)
-        cache.put(key, findings)
     for line, message, hint, field in findings:
         site.problems.add(record.key, line, field, message, hint, code="personal-data")
 
 
-def _scan(record: Record, data: dict[str, Any], allowed: set[str]) -> list[Finding]:
+def _scan(scan: _Scan) -> list[Finding]:
+    record, allowed = scan.record, scan.allowed
     found: list[Finding] = []
-    for field, text in _strings(data, ""):
+    for field, text in _strings(scan.data, ""):
         for hit in find_personal_data(text, allowed):
             found.append((record.line_of(field), f"{hit.label}“{hit.value}”不能公开", f"请删除或脱敏为 {hit.masked}", field))
     for hit in find_personal_data(record.body, allowed):

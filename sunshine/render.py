@@ -7,9 +7,6 @@ templates in the site's ``templates/`` override the default theme's.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +14,7 @@ import jinja2
 
 from . import listings
 from .bodies import render_bodies
+from .forkmap import fork_map
 from .kinds import KINDS, notice
 from .markdown import Rendered
 from .outputs import calendar, data, feeds, schedule, sitemap
@@ -135,37 +133,17 @@ def render_site(site: Site, cache: PageCache | None = None) -> dict[str, bytes]:
     return out.files
 
 
-_JOBS: list[tuple[str, str, dict[str, Any]]] = []
-_ENV: jinja2.Environment | None = None
-
-
-def _render_range(span: tuple[int, int]) -> list[bytes]:
-    assert _ENV is not None
-    return [_ENV.get_template(t).render(c).encode("utf-8") for _, t, c in _JOBS[span[0] : span[1]]]
-
-
 def _render_pages(env: jinja2.Environment, jobs: list[tuple[str, str, dict[str, Any]]], workers: int | None) -> list[bytes]:
     """The bytes of each job, in order; forked workers share the jobs without copying them.
 
-    Each worker inherits the parent's Jinja environment and contexts (fork), renders
-    whole chunks and sends back bytes only; the result is the same as a serial run.
+    Each worker inherits the parent's Jinja environment (templates compiled before the
+    fork) and contexts, renders whole chunks and sends back bytes only; the result is
+    the same as a serial run.
     """
-    global _JOBS, _ENV
-    workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers <= 1 or len(jobs) < PARALLEL_MIN or sys.platform != "linux":
-        return [env.get_template(t).render(c).encode("utf-8") for _, t, c in jobs]
-    for template in sorted({t for _, t, _ in jobs}):
-        env.get_template(template)  # compile once, before the fork
-    size = max(1, len(jobs) // (workers * 6))
-    spans = [(i, min(i + size, len(jobs))) for i in range(0, len(jobs), size)]
-    _JOBS, _ENV = jobs, env
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return [content for chunk in pool.map(_render_range, spans) for content in chunk]
-    except Exception:  # a template error: render serially so it is raised with its traceback
-        return [env.get_template(t).render(c).encode("utf-8") for _, t, c in jobs]
-    finally:
-        _JOBS, _ENV = [], None
+    if len(jobs) >= PARALLEL_MIN:
+        for template in sorted({t for _, t, _ in jobs}):
+            env.get_template(template)  # compile once, before the fork
+    return fork_map(lambda job: env.get_template(job[1]).render(job[2]).encode("utf-8"), jobs, workers, PARALLEL_MIN)
 
 
 def _render_bodies(site: Site) -> dict[str, Rendered]:

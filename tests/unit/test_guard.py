@@ -115,3 +115,44 @@ def test_findings_come_from_the_cache_only_while_intact(tmp_path: Path, monkeypa
     assert _problems(tmp_path, text) == first
     cache.write_bytes(b"\xff\xfe not json")
     assert _problems(tmp_path, text) == first
+
+
+def test_the_scan_on_all_cores_reports_what_one_core_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scanned in forked workers, the findings come back in record order."""
+    import dataclasses
+    import functools
+
+    from conftest import build_options, search_disabled
+
+    from sunshine import guard
+    from sunshine.forkmap import fork_map
+    from sunshine.pipeline import prepare
+
+    bodies = [f"第{i}条。手机 1381234{i:04d}。" if i % 3 else f"第{i}条，没有个人信息。" for i in range(12)]
+    files = {f"content/notices/n{i:02d}.md": _with_body(b).replace("QXZ-2020-0001", f"QXZ-2020-{i + 1:04d}") for i, b in enumerate(bodies)}
+
+    def problems(workers: int) -> list[tuple[str, int, str]]:
+        root = make_site(tmp_path / f"w{workers}", files)
+        options = dataclasses.replace(build_options(root, "2020-06-15", "public", False), workers=workers)
+        with search_disabled(True), pytest.raises(BuildFailed) as info:
+            prepare(options)
+        return [(p.path, p.line, p.message) for p in info.value.problems.errors]
+
+    monkeypatch.setattr(guard, "fork_map", functools.partial(fork_map, min_items=2))
+    serial, parallel = problems(1), problems(2)
+    assert len(serial) == 8
+    assert parallel == serial
+
+
+def test_fork_map_keeps_order_and_raises_where_it_fails() -> None:
+    from sunshine.forkmap import fork_map
+
+    assert fork_map(lambda x: x * x, list(range(1000)), workers=2, min_items=10) == [x * x for x in range(1000)]
+
+    def fail_on_7(x: int) -> int:
+        if x == 7:
+            raise ValueError("第7项")
+        return x
+
+    with pytest.raises(ValueError, match="第7项"):
+        fork_map(fail_on_7, list(range(50)), workers=2, min_items=10)
