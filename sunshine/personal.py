@@ -131,7 +131,10 @@ def luhn_ok(digits: str) -> bool:
 
 
 _NOT_DIGIT = re.compile(r"[^0-9]")
-_TEN_DIGITS = re.compile(r"\d(?:\D*\d){9}")
+# Every pattern but e-mail holds ten digits or more, and between two of its digits at
+# most two other characters: "(0571) 6488" and "（0571）-6488" have two. A text without
+# such a run cannot match them.
+_TEN_DIGITS = re.compile(r"\d(?:\D{0,2}\d){9}")
 
 
 def _digits(value: str) -> str:
@@ -187,7 +190,7 @@ def _hit(kind: str, m: re.Match[str], masked: str) -> Hit:
 
 def _candidates(text: str) -> list[Hit]:
     if "@" not in text and not _TEN_DIGITS.search(text):
-        return []  # every pattern but e-mail needs at least ten digits
+        return []  # every pattern but e-mail needs ten digits close together
     hits: list[Hit] = []
     for m in _EMAIL_RE.finditer(text):
         hits.append(_hit("email", m, f"{m['local'][0]}***@{m['domain']}"))

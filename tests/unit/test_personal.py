@@ -347,3 +347,23 @@ def test_luhn_ok(digits: str, ok: bool) -> None:
 )
 def test_normalise_phone(value: str, normalised: str) -> None:
     assert normalise_phone(value) == normalised
+
+
+def test_the_quick_ten_digit_check_never_hides_a_candidate() -> None:
+    """Texts the pre-check skips can match none of the number patterns."""
+    import random
+
+    from sunshine import personal
+
+    rng = random.Random(20201124)
+    alphabet = ["0", "1", "3", "5", "7", "8", "9", " ", "-", "(", ")", "（", "）", "+", "86", "0571", "138", "党", "X", "."]
+    patterns = (personal._ID_RE, personal._BANK_RE, personal._MOBILE_RE, personal._PHONE_RE)
+    matched = 0
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(8, 30)))
+        if any(p.search(text) for p in patterns):
+            matched += 1
+            assert personal._TEN_DIGITS.search(text), text
+    for text in ("(0571) 6488 1234", "（0571）-6488 1234", "+86 138-1234-5678", "110105 19900307 1239"):
+        assert personal._TEN_DIGITS.search(text)
+    assert matched > 500  # the generator does produce candidates
