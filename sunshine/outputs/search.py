@@ -22,7 +22,11 @@ Two work-arounds for Pagefind 1.5.2, both checked by tests/search:
   where they disagree a word is not found (转正, 党费, 党委). Each page therefore
   also carries, hidden and after a ``⁂``, its CJK bigrams (:func:`_companion`).
 * Filter files come out in hash-map order, different on every run;
-  :func:`canonical_bundle` sorts them so that two builds are byte-identical.
+  :func:`canonical_bundle` (:mod:`sunshine.outputs.searchcanon`) sorts them so
+  that two builds are byte-identical.
+
+The index is cut into shards by date (:mod:`sunshine.outputs.searchshards`), so an
+edit re-indexes only the shard of the edited page.
 
 Set ``SUNSHINE_NO_SEARCH=1`` to skip the index (fast tests).
 """
@@ -32,26 +36,27 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import gzip
-import hashlib
 import html
 import importlib.util
 import json
 import logging
 import os
 import re
-import struct
 import tempfile
 from collections.abc import Coroutine
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ..forkmap import fork_map
 from ..kinds import KINDS
 from ..problems import BuildFailed, Problems
 from ..route import output_path
 from ..site import Record, Site
 from ..views import cn_date
-from .searchcache import bundle_key, load_bundle, save_bundle
+from .searchcache import bundle_key, load_bundle, prune, save_bundle
+from .searchcanon import canonical_bundle
+from .searchshards import SHARD_PAGES, Shard, plan_shards
 
 __all__ = [
     "BUNDLE",
@@ -74,6 +79,9 @@ EXCLUDE = [
     ".docmeta th", ".docmeta caption",  # the labels 索引号, 主题分类, 发布日期… on every page
 ]
 COMPANION_WEIGHT = 0.5  # see _companion
+SHARDS = "shards.json"  # {"merge": [the shards below pagefind/, newest first]}
+# What a shard below the newest needs: the browser runs the newest's script and wasm.
+_SHARD_DATA = re.compile(r"^(pagefind-entry\.json|pagefind\.[^/]+\.pf_meta|(index|fragment|filter)/[^/]+)$")
 # Pagefind's ready-made UIs: not used by static/js/search.js, about 420 KB.
 _UI_FILES = re.compile(r"^pagefind-(ui|modular-ui|component-ui|highlight)\.(js|css)$")
 _ARTICLE = re.compile(r"<article\b[^>]*\bclass=\"[^\"]*\brecord\b[^\"]*\"[^>]*>")
@@ -88,32 +96,68 @@ def search_enabled() -> bool:
 def search_index(site: Site, files: dict[str, bytes]) -> dict[str, bytes]:
     """The Pagefind bundle for the record pages in ``files``: ``{"pagefind/...": bytes}``.
 
-    With the build cache on, a bundle made from the same pages is reused
-    (:mod:`sunshine.outputs.searchcache`).
+    The index is made of shards by date (:mod:`sunshine.outputs.searchshards`); the
+    newest lies in ``pagefind/`` with Pagefind's script, the others in
+    ``pagefind/<shard>/`` with only their data, and ``pagefind/shards.json`` names
+    them for ``static/js/search.js``. With the build cache on, a shard made from
+    the same pages is reused (:mod:`sunshine.outputs.searchcache`).
     """
     if not search_enabled():
         return {}
     pages = _indexed(site, files)
     if not pages:
         return {}
+    plan = plan_shards([record.date.astimezone(site.tz).date() for _, record, _ in pages], SHARD_PAGES)
+    shards: dict[Shard, list[tuple[str, Record, bytes]]] = {}
+    for shard, page in zip(plan, pages, strict=True):
+        shards.setdefault(shard, []).append(page)
     folder = site.options.root / ".cache" / "search" if site.options.cache else None
-    key = None
+    keys = {
+        shard: bundle_key(f"{url}\0{_hidden_block(site, r)}\0".encode() + content for url, r, content in members)
+        for shard, members in shards.items()
+    }
+    made: dict[Shard, dict[str, bytes]] = {}
     if folder is not None:
-        key = bundle_key(f"{url}\0{_hidden_block(site, r)}\0".encode() + content for url, r, content in pages)
-        cached = load_bundle(folder, key)
-        if cached is not None:
-            return cached
+        for shard, key in keys.items():
+            cached = load_bundle(folder, key)
+            if cached is not None:
+                made[shard] = cached
+    missing = [shard for shard in sorted(shards) if shard not in made]
+    if missing:
+        _require_pagefind()
+        todo = [page for shard in missing for page in shards[shard]]
+        prepared = iter(fork_map(lambda page: _prepare(site, page[1], page[2].decode("utf-8"), page[0]), todo))
+        for shard in missing:
+            docs = {url: next(prepared) for url, _, _ in shards[shard]}
+            made[shard] = _run(_pagefind(docs))
+            if folder is not None:
+                save_bundle(folder, keys[shard], made[shard])
+    if folder is not None:
+        prune(folder, set(keys.values()))
+    return _layout(made)
+
+
+def _layout(made: dict[Shard, dict[str, bytes]]) -> dict[str, bytes]:
+    """The shards' bundles under ``pagefind/``: the newest at the top, the others below."""
+    order = sorted(made, reverse=True)
+    bundle = {BUNDLE + path: content for path, content in made[order[0]].items()}
+    for shard in order[1:]:
+        bundle.update(
+            (f"{BUNDLE}{shard.name}/{path}", content)
+            for path, content in made[shard].items() if _SHARD_DATA.match(path)
+        )
+    listing = {"merge": [shard.name for shard in order[1:]]}
+    bundle[BUNDLE + SHARDS] = json.dumps(listing, ensure_ascii=False).encode("utf-8")
+    return dict(sorted(bundle.items()))
+
+
+def _require_pagefind() -> None:
     missing = _missing_pagefind()
     if missing:
         problems = Problems()
         hint = "请运行 pip install 'pagefind[extended]==1.5.2'，或设置环境变量 SUNSHINE_NO_SEARCH=1 跳过全文搜索"
         problems.add("pagefind", 0, "", missing, hint, code="no-pagefind")
         raise BuildFailed(problems)
-    docs = {url: _prepare(site, record, content.decode("utf-8"), url) for url, record, content in pages}
-    bundle = _run(_pagefind(docs))
-    if folder is not None and key is not None:
-        save_bundle(folder, key, bundle)
-    return bundle
 
 
 def _missing_pagefind() -> str | None:
@@ -128,7 +172,7 @@ def _missing_pagefind() -> str | None:
 
 
 def search_documents(site: Site, files: dict[str, bytes]) -> dict[str, str]:
-    """``{URL path with prefix + index.html: HTML prepared for Pagefind}`` per record page."""
+    """``{URL path with prefix + index.html: HTML prepared for Pagefind}`` per record page, one shard or not."""
     return {url: _prepare(site, record, content.decode("utf-8"), url) for url, record, content in _indexed(site, files)}
 
 
@@ -241,6 +285,7 @@ def _hidden_block(site: Site, record: Record) -> str:
 
 
 async def _pagefind(docs: dict[str, str]) -> dict[str, bytes]:
+    """Pagefind's bundle for ``docs`` (paths relative to its folder, in a fixed order)."""
     from pagefind.index import IndexConfig, PagefindIndex
 
     with tempfile.TemporaryDirectory(prefix="sunshine-search-") as tmp:
@@ -268,7 +313,7 @@ async def _pagefind(docs: dict[str, str]) -> dict[str, bytes]:
             if service is not None and callable(getattr(service, "close", None)):
                 await index.delete_index()  # the context's exit now writes nothing …
                 await service.close()  # … and closes nothing: the service is closed here
-    return {BUNDLE + path: content for path, content in canonical_bundle(bundle).items()}
+    return canonical_bundle(bundle)
 
 
 async def _settled(out: Path, timeout: float = 30.0) -> dict[str, bytes]:
@@ -324,164 +369,3 @@ def _run(coro: Coroutine[Any, Any, T]) -> T:
         return asyncio.run(coro)
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coro).result()
-
-
-# --------------------------------------------------------------------------- reproducibility
-#
-# Pagefind 1.5 writes the values of a filter, and the filters listed in a
-# language's meta file, in hash-map order, which changes from run to run. Only
-# the filter files, the meta file (it names the filter files) and
-# pagefind-entry.json (it names the meta file) are affected. They are gzipped
-# CBOR after a "pagefind_dcd" signature; we sort both lists, re-encode, and name
-# the files by the SHA-256 of their content. A file that does not decode and
-# re-encode to exactly its own bytes (another Pagefind version) is left as it is.
-
-_SIGNATURE = b"pagefind_dcd"
-_META = re.compile(r"^pagefind\.(?P<hash>(?P<lang>[^_]+)_[0-9a-f]+)\.pf_meta$")
-_FILTER = re.compile(r"^filter/(?P<hash>(?P<lang>[^_]+)_[0-9a-f]+)\.pf_filter$")
-
-
-class _Map(list[tuple[Any, Any]]):
-    """A CBOR map, kept as ordered pairs."""
-
-
-def _cbor_decode(data: bytes) -> Any:
-    value, end = _cbor_item(data, 0)
-    if end != len(data):
-        raise ValueError("trailing bytes")
-    return value
-
-
-def _cbor_item(data: bytes, pos: int) -> tuple[Any, int]:
-    head = data[pos]
-    major, info = head >> 5, head & 0x1F
-    pos += 1
-    if major == 7:
-        simple = {20: False, 21: True, 22: None}
-        if info not in simple:
-            raise ValueError("unsupported CBOR simple value or float")
-        return simple[info], pos
-    if info < 24:
-        arg = info
-    elif info <= 27:
-        size = 1 << (info - 24)
-        arg = int.from_bytes(data[pos : pos + size], "big")
-        pos += size
-    else:
-        raise ValueError("indefinite-length CBOR")
-    if major == 0:
-        return arg, pos
-    if major == 1:
-        return -1 - arg, pos
-    if major in (2, 3):
-        chunk = data[pos : pos + arg]
-        return (bytes(chunk) if major == 2 else chunk.decode("utf-8")), pos + arg
-    if major == 4:
-        items = []
-        for _ in range(arg):
-            item, pos = _cbor_item(data, pos)
-            items.append(item)
-        return items, pos
-    if major == 5:
-        pairs = _Map()
-        for _ in range(arg):
-            key, pos = _cbor_item(data, pos)
-            value, pos = _cbor_item(data, pos)
-            pairs.append((key, value))
-        return pairs, pos
-    raise ValueError(f"unsupported CBOR major type {major}")
-
-
-def _cbor_head(major: int, arg: int) -> bytes:
-    if arg < 24:
-        return bytes([major << 5 | arg])
-    for info, fmt in ((24, ">B"), (25, ">H"), (26, ">I"), (27, ">Q")):
-        if arg < 1 << (8 * struct.calcsize(fmt)):
-            return bytes([major << 5 | info]) + struct.pack(fmt, arg)
-    raise ValueError("CBOR argument too large")
-
-
-def _cbor_encode(value: Any) -> bytes:
-    if value is False or value is True or value is None:
-        return bytes([0xE0 | {False: 20, True: 21, None: 22}[value]])
-    if isinstance(value, int):
-        return _cbor_head(0, value) if value >= 0 else _cbor_head(1, -1 - value)
-    if isinstance(value, bytes):
-        return _cbor_head(2, len(value)) + value
-    if isinstance(value, str):
-        raw = value.encode("utf-8")
-        return _cbor_head(3, len(raw)) + raw
-    if isinstance(value, _Map):
-        return _cbor_head(5, len(value)) + b"".join(_cbor_encode(k) + _cbor_encode(v) for k, v in value)
-    if isinstance(value, list):
-        return _cbor_head(4, len(value)) + b"".join(_cbor_encode(v) for v in value)
-    raise TypeError(f"cannot encode {type(value).__name__}")
-
-
-def _unpack(content: bytes) -> Any:
-    """Decode a Pagefind data file; ValueError unless it re-encodes to the same bytes."""
-    raw = gzip.decompress(content)
-    if not raw.startswith(_SIGNATURE):
-        raise ValueError("no Pagefind signature")
-    value = _cbor_decode(raw[len(_SIGNATURE) :])
-    if _cbor_encode(value) != raw[len(_SIGNATURE) :]:
-        raise ValueError("CBOR does not round-trip")
-    return value
-
-
-def _pack(value: Any) -> bytes:
-    return gzip.compress(_SIGNATURE + _cbor_encode(value), compresslevel=9, mtime=0)
-
-
-def _digest(content: bytes, lang: str, length: int) -> str:
-    return f"{lang}_{hashlib.sha256(gzip.decompress(content)).hexdigest()[:length]}"
-
-
-def canonical_bundle(bundle: dict[str, bytes]) -> dict[str, bytes]:
-    """The Pagefind bundle (paths relative to pagefind/) with filters in a fixed order."""
-    try:
-        return _canonical(bundle)
-    except (ValueError, TypeError, KeyError, IndexError, OSError, EOFError) as exc:
-        log.warning("search: Pagefind output left unsorted (%s); builds may differ byte for byte", exc)
-        return bundle
-
-
-def _canonical(bundle: dict[str, bytes]) -> dict[str, bytes]:
-    out = dict(bundle)
-    renamed: dict[str, str] = {}
-    for path, content in bundle.items():
-        match = _FILTER.match(path)
-        if not match:
-            continue
-        name, values = _unpack(content)
-        if not isinstance(name, str) or not all(isinstance(v, list) and len(v) == 2 for v in values):
-            raise ValueError(f"unexpected filter layout in {path}")
-        packed = _pack([name, sorted(values, key=lambda v: str(v[0]))])
-        new = _digest(packed, match["lang"], len(match["hash"]) - len(match["lang"]) - 1)
-        renamed[match["hash"]] = new
-        del out[path]
-        out[f"filter/{new}.pf_filter"] = packed
-    entry = out["pagefind-entry.json"].decode("utf-8")
-    for path, content in bundle.items():
-        match = _META.match(path)
-        if not match:
-            continue
-        meta = _unpack(content)
-        lists = [
-            i for i, part in enumerate(meta)
-            if isinstance(part, list) and part
-            and all(isinstance(p, list) and len(p) == 2 and isinstance(p[1], str) and p[1] in renamed for p in part)
-        ]
-        if len(lists) > 1 or (renamed and not lists and any(h.startswith(match["lang"] + "_") for h in renamed)):
-            raise ValueError(f"filter list not found in {path}")
-        for i in lists:
-            meta[i] = sorted(([n, renamed[h]] for n, h in meta[i]), key=lambda p: str(p[0]))
-        packed = _pack(meta)
-        new = _digest(packed, match["lang"], len(match["hash"]) - len(match["lang"]) - 1)
-        del out[path]
-        out[f"pagefind.{new}.pf_meta"] = packed
-        if f'"{match["hash"]}"' not in entry:
-            raise ValueError(f"{match['hash']} not named in pagefind-entry.json")
-        entry = entry.replace(f'"{match["hash"]}"', f'"{new}"')
-    out["pagefind-entry.json"] = entry.encode("utf-8")
-    return dict(sorted(out.items()))

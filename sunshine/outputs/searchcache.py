@@ -1,11 +1,11 @@
-"""The finished Pagefind bundle, kept under ``.cache/search/`` by a key of its inputs.
+"""Finished Pagefind bundles (one per index shard), kept under ``.cache/search/`` by a key of their inputs.
 
-Indexing is most of a build with search, and its output is a pure function of the
-pages handed to Pagefind, so a bundle is reused when the key matches: a SHA-256 of
+Indexing is most of a build with search, and a shard's bundle is a pure function
+of the pages handed to Pagefind, so it is reused when the key matches: a SHA-256 of
 Sunshine's code, Pagefind's version and, per indexed page, its path, the SHA-256 of
 its HTML and its filters and meta. Each bundle is stored with the SHA-256 of every
 file; a missing, damaged or foreign file makes the whole bundle a miss, never a
-partial reuse. Only the two newest bundles are kept.
+partial reuse. The bundles of the last build are kept, and as many older ones.
 """
 
 from __future__ import annotations
@@ -20,10 +20,9 @@ from pathlib import Path
 from ..cachefile import package_version
 from ..pagecache import engine_fingerprint
 
-__all__ = ["bundle_key", "load_bundle", "save_bundle"]
+__all__ = ["bundle_key", "load_bundle", "prune", "save_bundle"]
 
 SUMS = "sha256.json"
-KEEP = 2
 
 
 def bundle_key(parts: Iterable[bytes]) -> str:
@@ -71,9 +70,16 @@ def save_bundle(folder: Path, key: str, bundle: dict[str, bytes]) -> None:
         (tmp / SUMS).write_text(json.dumps(sums, ensure_ascii=False), encoding="utf-8")
         shutil.rmtree(folder / key, ignore_errors=True)
         tmp.rename(folder / key)
-        kept = sorted((d for d in folder.iterdir() if d.is_dir() and not d.name.startswith(".")),
-                      key=lambda d: d.stat().st_mtime, reverse=True)
-        for old in kept[KEEP:]:
-            shutil.rmtree(old, ignore_errors=True)
     except OSError:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def prune(folder: Path, used: set[str]) -> None:
+    """Keep the bundles in ``used`` and as many others, the most recently used first."""
+    try:
+        others = [d for d in folder.iterdir() if d.is_dir() and not d.name.startswith(".") and d.name not in used]
+        others.sort(key=lambda d: d.stat().st_mtime, reverse=True)
+        for old in others[len(used):]:
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError:
+        pass

@@ -14,6 +14,7 @@ Chromium; search does not work from file://.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import dataclasses
 import functools
 import gzip
@@ -65,12 +66,20 @@ def _options(out: Path | None = None) -> BuildOptions:
     return BuildOptions(root=REPO, now=parse_now(NOW, {}), out_dir=out)
 
 
+@pytest.fixture(scope="module", params=[search_mod.SHARD_PAGES, 4], ids=["one-shard", "shards"])
+def shard_pages(request: pytest.FixtureRequest) -> Iterator[int]:
+    """The index in one shard, and cut into many (the sample has 17 record pages)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(search_mod, "SHARD_PAGES", request.param)
+        yield request.param
+
+
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Site, Path]:
+def built(shard_pages: int, tmp_path_factory: pytest.TempPathFactory) -> tuple[Site, Path]:
     """The public edition written to disk, search on."""
     with pytest.MonkeyPatch.context() as mp:
         mp.delenv(search_mod.ENV_SKIP, raising=False)
-        return build(_options(tmp_path_factory.mktemp("search") / "out"))
+        return build(dataclasses.replace(_options(tmp_path_factory.mktemp("search") / "out"), cache=False))
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +103,9 @@ def _decoded(path: Path) -> bytes:
 @pytest.fixture(scope="module")
 def fragments(out: Path) -> dict[str, dict[str, Any]]:
     """url -> the fragment Pagefind stored for that page."""
-    frags = [json.loads(_decoded(p)) for p in sorted((out / "pagefind" / "fragment").glob("*.pf_fragment"))]
+    frags = [json.loads(_decoded(p)) for p in sorted((out / "pagefind").rglob("fragment/*.pf_fragment"))]
+    urls = [f["url"] for f in frags]
+    assert len(urls) == len(set(urls)), "a page is in two shards"
     return {f["url"]: f for f in frags}
 
 
@@ -215,6 +226,45 @@ def test_bundle_is_reused_and_a_damaged_one_is_not(tmp_path: Path, monkeypatch: 
         search_mod.search_index(site, changed)  # one page changed: indexed again
 
 
+def test_shards_are_listed_and_carry_only_their_data(out: Path) -> None:
+    root = out / "pagefind"
+    merge = json.loads((root / "shards.json").read_bytes())["merge"]
+    below = sorted(p.name for p in root.iterdir() if p.is_dir() and p.name not in ("fragment", "index", "filter"))
+    assert sorted(merge) == below
+    for name in merge:
+        files = {p.relative_to(root / name).as_posix() for p in (root / name).rglob("*") if p.is_file()}
+        assert "pagefind-entry.json" in files and any(f.startswith("fragment/") for f in files), name
+        assert not any(f.endswith((".js", "wasm.unknown.pagefind")) for f in files), (name, files)
+
+
+def test_an_edit_indexes_only_its_shard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.workflow.conftest import copy_sample
+
+    monkeypatch.delenv(search_mod.ENV_SKIP, raising=False)
+    monkeypatch.setattr(search_mod, "SHARD_PAGES", 4)
+    root = copy_sample(tmp_path / "src")
+    site, files = build_in_memory(BuildOptions(root=root, now=parse_now(NOW, {}), history=False), search=False)
+    whole = search_mod.search_index(site, files)
+    assert len(json.loads(whole["pagefind/shards.json"])["merge"]) >= 3
+    real = search_mod._pagefind
+    indexed: list[set[str]] = []
+
+    async def counted(docs: dict[str, str]) -> dict[str, bytes]:
+        indexed.append(set(docs))
+        return await real(docs)
+
+    monkeypatch.setattr(search_mod, "_pagefind", counted)
+    changed = dict(files)
+    page = "notices/2020-06-fazhan-duixiang-gongshi/index.html"
+    changed[page] = changed[page].replace("现予以公示".encode(), "现予以公布".encode())
+    again = search_mod.search_index(site, changed)
+    assert len(indexed) == 1 and "qingxi/" + page in indexed[0] and len(indexed[0]) <= 4, indexed
+    uncached = dataclasses.replace(site.options, cache=False)
+    monkeypatch.setattr(site, "options", uncached)
+    assert again == search_mod.search_index(site, changed)  # the same bundle as indexing everything anew
+    assert again != whole
+
+
 def test_canonical_bundle_is_stable(out: Path) -> None:
     root = out / "pagefind"
     bundle = {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
@@ -230,7 +280,9 @@ def test_search_index_inside_an_event_loop(site: Site, out: Path) -> None:
 
     with pytest.MonkeyPatch.context() as mp:
         mp.delenv(search_mod.ENV_SKIP, raising=False)
-        index = asyncio.run(inside())
+        # a thread of its own: Playwright's sync API may hold this thread's loop
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            index = pool.submit(asyncio.run, inside()).result()
     assert index == {p.relative_to(out).as_posix(): p.read_bytes() for p in (out / "pagefind").rglob("*") if p.is_file()}
 
 
@@ -248,7 +300,9 @@ def test_missing_pagefind_is_a_content_problem(site: Site, out: Path, monkeypatc
 def test_a_bundle_cut_short_is_not_complete(out: Path) -> None:
     """Pagefind may answer before its writes end: an empty or truncated file is waited for."""
     root = out / "pagefind"
-    bundle = {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    shards = tuple(name + "/" for name in json.loads((root / "shards.json").read_bytes())["merge"])
+    found = {p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*")) if p.is_file()}
+    bundle = {rel: p.read_bytes() for rel, p in found.items() if not rel.startswith(shards)}  # the newest shard
     assert search_mod._complete(bundle)
     assert not search_mod._complete({**bundle, "pagefind-entry.json": b""})
     fragment = next(k for k in bundle if k.endswith(".pf_fragment"))
@@ -516,4 +570,4 @@ def test_pagefind_writes_the_index_once(site: Site, out: Path, monkeypatch: pyte
     monkeypatch.setattr(PagefindIndex, "write_files", counted)
     files = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*.html")}
     bundle = search_mod._run(search_mod._pagefind(search_mod.search_documents(site, files)))
-    assert len(calls) == 1 and "pagefind/pagefind-entry.json" in bundle
+    assert len(calls) == 1 and "pagefind-entry.json" in bundle

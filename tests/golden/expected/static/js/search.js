@@ -282,12 +282,25 @@
     if (window.console) console.error("search:", err);
   }
 
+  /* The index comes in shards by date: the newest in the bundle folder, the others
+     below it, named in shards.json; Pagefind merges them into one search. */
+  async function loadShards() {
+    var response = await fetch(bundle + "shards.json", { cache: "no-cache" });
+    if (!response.ok) throw new Error("shards.json: HTTP " + response.status);
+    var listing = await response.json();
+    return (listing.merge || []).filter(function (name) { return /^[0-9a-z]+$/.test(name); });
+  }
+
   async function start() {
     say("正在加载搜索…");
+    var shards = await loadShards();
     pagefind = await import(bundle + "pagefind.js");
     /* Result URLs in the index already carry the site's path prefix. */
     await pagefind.options({ baseUrl: "/" });
     await pagefind.init();
+    await Promise.all(shards.map(function (name) {
+      return pagefind.mergeIndex(bundle + name + "/", { baseUrl: "/" });
+    }));
     buildSelects(await pagefind.filters(), readState());
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
