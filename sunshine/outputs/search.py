@@ -79,6 +79,7 @@ EXCLUDE = [
     ".docmeta th", ".docmeta caption",  # the labels 索引号, 主题分类, 发布日期… on every page
 ]
 COMPANION_WEIGHT = 0.5  # see _companion
+PAGEFIND_AT_ONCE = 2  # Pagefind services indexing shards at the same time, at most one per core
 SHARDS = "shards.json"  # {"merge": [the shards below pagefind/, newest first]}
 # What a shard below the newest needs: the browser runs the newest's script and wasm.
 _SHARD_DATA = re.compile(r"^(pagefind-entry\.json|pagefind\.[^/]+\.pf_meta|(index|fragment|filter)/[^/]+)$")
@@ -127,11 +128,11 @@ def search_index(site: Site, files: dict[str, bytes]) -> dict[str, bytes]:
         _require_pagefind()
         todo = [page for shard in missing for page in shards[shard]]
         prepared = iter(fork_map(lambda page: _prepare(site, page[1], page[2].decode("utf-8"), page[0]), todo))
-        for shard in missing:
-            docs = {url: next(prepared) for url, _, _ in shards[shard]}
-            made[shard] = _run(_pagefind(docs))
+        docs = [{url: next(prepared) for url, _, _ in shards[shard]} for shard in missing]
+        for shard, bundle in zip(missing, _run(_pagefind_all(docs)), strict=True):
+            made[shard] = bundle
             if folder is not None:
-                save_bundle(folder, keys[shard], made[shard])
+                save_bundle(folder, keys[shard], bundle)
     if folder is not None:
         prune(folder, set(keys.values()))
     return _layout(made)
@@ -282,6 +283,17 @@ def _hidden_block(site: Site, record: Record) -> str:
     ]
     parts.append(f'<span data-pagefind-sort="date">{date:%Y-%m-%dT%H:%M}</span>')
     return '<div hidden data-pagefind-ignore="index">' + "".join(parts) + "</div>"
+
+
+async def _pagefind_all(shards: list[dict[str, str]]) -> list[dict[str, bytes]]:
+    """:func:`_pagefind` for each shard, as many at once as there are cores."""
+    gate = asyncio.Semaphore(max(1, min(PAGEFIND_AT_ONCE, os.cpu_count() or 1)))
+
+    async def one(docs: dict[str, str]) -> dict[str, bytes]:
+        async with gate:
+            return await _pagefind(docs)
+
+    return list(await asyncio.gather(*(one(docs) for docs in shards)))
 
 
 async def _pagefind(docs: dict[str, str]) -> dict[str, bytes]:
