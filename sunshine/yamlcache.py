@@ -54,7 +54,7 @@ class YamlCache:
         self.salt = f"{engine_fingerprint()}\0{package_version('PyYAML')}\0"
         self.stored: dict[str, Any] = {}
         self.used: dict[str, list[str]] = {}
-        self.memory: dict[str, YamlDoc] = {}
+        self.memory: dict[str, tuple[YamlDoc, list[str]]] = {}  # key: (document, its stored entry)
         self.hits = 0
         if file is not None:
             try:
@@ -67,14 +67,20 @@ class YamlCache:
     def load(self, text: str, first_line: int = 1) -> YamlDoc:
         """Like :func:`sunshine.yamlsrc.load_yaml` (same errors), from the cache when possible."""
         key = hashlib.sha256(f"{self.salt}{first_line}\0{text}".encode()).hexdigest()
-        doc = self.memory.get(key) or self._stored(key)
-        if doc is not None:
+        kept = self.memory.get(key)
+        if kept is not None:
+            doc, self.used[key] = kept
             self.hits += 1
+            return _copy(doc)
+        found = self._stored(key)
+        if found is not None:
+            self.hits += 1
+            doc = found
         else:
             doc = load_yaml(text, first_line)
             payload = json.dumps([doc.data, doc.lines], ensure_ascii=False, separators=(",", ":"), default=_encode)
             self.used[key] = [payload, _check(key, payload)]
-        self.memory[key] = doc
+        self.memory[key] = (doc, self.used[key])
         return _copy(doc)
 
     def _stored(self, key: str) -> YamlDoc | None:

@@ -47,6 +47,31 @@ def test_cached_equals_fresh_with_types_and_lines(tmp_path: Path) -> None:
     assert second.hits == 1
 
 
+def test_one_cache_across_many_builds_keeps_hitting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The preview server keeps one cache for all its rebuilds: every one after the first
+    parses nothing, and the file keeps the entries (a hit from memory is a use too)."""
+    import sunshine.yamlcache as module
+
+    file = tmp_path / "yaml.json"
+    cache = YamlCache(file)
+    other = TEXT.replace("count: 3", "count: 4")
+    cache.load(TEXT)
+    cache.load(other)
+    cache.save()
+    parsed: list[str] = []
+    monkeypatch.setattr(module, "load_yaml", lambda text, first_line=1: parsed.append(text) or load_yaml(text, first_line))
+    for _ in range(3):
+        cache.hits = 0
+        assert cache.load(TEXT) == load_yaml(TEXT) and cache.load(other).data["count"] == 4
+        cache.save()
+        assert cache.hits == 2
+        assert len(json.loads(file.read_text(encoding="utf-8"))["entries"]) == 2
+    assert parsed == []
+    cache.load(TEXT)  # a build that no longer has ``other``
+    cache.save()
+    assert len(json.loads(file.read_text(encoding="utf-8"))["entries"]) == 1
+
+
 def test_the_caller_may_change_what_it_gets(tmp_path: Path) -> None:
     cache = YamlCache(None)
     cache.load(TEXT).data.pop("title")
