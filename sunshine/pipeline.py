@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -41,6 +43,23 @@ def _timed(name: str, step: Callable[[], T]) -> T:
     return result
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while a build runs, as it was afterwards.
+
+    A build allocates millions of objects and frees nearly all of them by reference
+    counting; the collector's full passes over the ever larger heap cost a third of
+    a 10,000-record rebuild and found some 30 objects. Forked workers inherit the
+    setting."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _stop_on_errors(site: Site) -> None:
     if site.problems.errors:
         raise BuildFailed(site.problems)
@@ -70,19 +89,20 @@ def build_in_memory(
     ``pages`` lends rendered pages of the previous build (see :mod:`sunshine.pagecache`),
     ``yaml`` parsed front matter (:mod:`sunshine.yamlcache`).
     """
-    site = prepare(options, yaml)
-    files = _timed("render", lambda: render_site(site, pages))
-    _stop_on_errors(site)
-    if search:
-        files.update(_timed("search", lambda: search_index(site, files)))
-    if options.admin:  # after search and sitemap: the editor is neither indexed nor listed
-        from .decap import DecapError, admin_outputs
-
-        try:
-            files.update(admin_outputs(options.root, site.cfg, files))
-        except DecapError as exc:
-            site.problems.add("admin/", 0, "", str(exc), "见 docs/网页编辑.md", code="admin")
+    with _collector_paused():
+        site = prepare(options, yaml)
+        files = _timed("render", lambda: render_site(site, pages))
         _stop_on_errors(site)
+        if search:
+            files.update(_timed("search", lambda: search_index(site, files)))
+        if options.admin:  # after search and sitemap: the editor is neither indexed nor listed
+            from .decap import DecapError, admin_outputs
+
+            try:
+                files.update(admin_outputs(options.root, site.cfg, files))
+            except DecapError as exc:
+                site.problems.add("admin/", 0, "", str(exc), "见 docs/网页编辑.md", code="admin")
+            _stop_on_errors(site)
     return site, files
 
 
@@ -100,10 +120,11 @@ def build(options: BuildOptions, pages: PageCache | None = None) -> tuple[Site, 
 
 def write(site: Site, files: dict[str, bytes], pages: PageCache) -> Path:
     """Write the output folder and tell the page cache what is in it now."""
-    out = _timed("write", lambda: write_site(site, files, frozenset(pages.verified)))
-    keys: dict[str, str] = site.memo.get("page_keys", {})
-    pages.remember((path, key, files[path]) for path, key in keys.items())
-    pages.save()
+    with _collector_paused():
+        out = _timed("write", lambda: write_site(site, files, frozenset(pages.verified)))
+        keys: dict[str, str] = site.memo.get("page_keys", {})
+        pages.remember((path, key, files[path]) for path, key in keys.items())
+        pages.save()
     return out
 
 

@@ -177,6 +177,27 @@ def test_builds_in_two_folders_are_identical(tmp_path: Path, golden: dict[str, b
     assert leaked == [], "the build folder's path leaked into the output"
 
 
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_cycle_collector_is_paused_during_a_build_and_restored(
+    enabled: bool, golden: dict[str, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    import sunshine.pipeline as pipeline
+
+    seen: list[bool] = []
+    real = pipeline.render_site
+    monkeypatch.setattr(pipeline, "render_site", lambda *a: seen.append(gc.isenabled()) or real(*a))
+    (gc.enable if enabled else gc.disable)()
+    try:
+        files = _build(REPO, history=False, cache=False)[1]
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
+    assert seen == [False]
+    assert files == golden
+
+
 def test_revision_history_stops_at_build_time(public: dict[str, bytes]) -> None:
     """A build "as of" 2020-06-15 shows no revision made after that day.
 
