@@ -4,7 +4,9 @@ Converting Markdown is nearly all the cost of a cold build, so this module
 1. looks each body up in a persistent cache under ``.cache/markdown/``, keyed by a
    hash of the body, its folder and the engine version — never by modification
    times — and checks that every link the cached HTML rewrote still points where it
-   did (a renamed or unpublished target invalidates the entry);
+   did (a renamed or unpublished target invalidates the entry); the entries of the
+   last build are also kept in memory, checked the same way, so the preview
+   server's rebuilds read none of them again;
 2. converts the rest in a process pool (one Markdown converter per worker), in
    chunks, merging results by record key so the output is the same as a serial run.
 
@@ -45,6 +47,7 @@ CACHE_VERSION = _engine_fingerprint()
 PARALLEL_MIN = 300  # below this many bodies a pool costs more than it saves
 
 _LINKS: dict[str, tuple[str | None, str | None]] = {}
+_KEPT: dict[str, dict[str, Any]] = {}  # cache key -> entry, of the last build in this process
 
 
 def _link_map(site: Site) -> dict[str, tuple[str | None, str | None]]:
@@ -109,12 +112,14 @@ def _read_cache(path: Path, links: dict[str, tuple[str | None, str | None]]) -> 
             return None
         if entry.pop("check", None) != _check(path.stem, entry):
             return None
-        for target, found in entry["links"].items():
-            if list(links.get(target, (None, None))) != found:
-                return None
-        return dict(entry)
+        return entry if _links_hold(entry, links) else None
     except (OSError, ValueError, TypeError, AttributeError, KeyError):
         return None
+
+
+def _links_hold(entry: dict[str, Any], links: dict[str, tuple[str | None, str | None]]) -> bool:
+    """Whether every link the entry's HTML rewrote still resolves as it did."""
+    return all(list(links.get(target, (None, None))) == found for target, found in entry["links"].items())
 
 
 def _write_cache(path: Path, result: dict[str, Any]) -> None:
@@ -149,7 +154,10 @@ def render_bodies(site: Site, workers: int | None = None, use_cache: bool = True
         digest = _cache_key(record.body, folder, record.body_line)
         path = cache_dir / digest[:2] / f"{digest}.json"
         cache_paths[record.key] = path
-        cached = _read_cache(path, links) if use_cache else None
+        cached = None
+        if use_cache:
+            kept = _KEPT.get(digest)
+            cached = kept if kept is not None and _links_hold(kept, links) else _read_cache(path, links)
         if cached is not None:
             results[record.key] = cached
         else:
@@ -164,6 +172,9 @@ def render_bodies(site: Site, workers: int | None = None, use_cache: bool = True
         results[key] = result
         if use_cache:
             _write_cache(cache_paths[key], result)
+    if use_cache:
+        _KEPT.clear()
+        _KEPT.update((cache_paths[key].stem, results[key]) for key in cache_paths)
     return {
         key: Rendered(r["html"], list(r["toc"]), [(int(p[0]), str(p[1]), str(p[2]), str(p[3])) for p in r["problems"]])
         for key, r in sorted(results.items())

@@ -7,6 +7,8 @@ import json
 import random
 from pathlib import Path
 
+import pytest
+
 from sunshine import bodies
 from sunshine.cli import parse_now
 from sunshine.pipeline import build_in_memory
@@ -17,6 +19,11 @@ from tests.safety.sitegen import notice, write_site
 def _site(tmp_path: Path, n: int = 320) -> Path:
     records = {f"n{i:04d}.md": notice(i, f"第{i}号公告", body=f"## 一、第{i}项\n\n正文第{i}段，含[链接](n{(i % n) + 1:04d}.md)。\n\n| 列 | 值 |\n|---|---|\n| 甲 | {i} |\n") for i in range(1, n + 1)}
     return write_site(tmp_path, records)
+
+
+@pytest.fixture(autouse=True)
+def _new_process() -> None:
+    bodies._KEPT.clear()
 
 
 def _build(root: Path, **options: object) -> dict[str, bytes]:
@@ -39,13 +46,38 @@ def test_cached_equals_uncached_and_is_used(tmp_path: Path) -> None:
     entries = list((root / ".cache" / "markdown").rglob("*.json"))
     assert len(entries) == 40
     second = _build(root, cache=True)
-    assert fresh == first == second
+    bodies._KEPT.clear()  # a new process: the entries come from disk
+    third = _build(root, cache=True)
+    assert fresh == first == second == third
+
+
+def test_the_last_builds_bodies_are_kept_in_memory_and_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The preview server's rebuilds read no entry from disk, and still see a moved link target."""
+    root = write_site(tmp_path, {
+        "a.md": notice(1, "甲", body="见[乙](b.md)。"),
+        "b.md": notice(2, "乙"),
+        "c.md": notice(3, "丙", body="## 一、丙\n\n正文。"),
+    })
+    first = _build(root, cache=True)
+    monkeypatch.setattr(bodies, "_read_cache", lambda *a: pytest.fail("read from disk"))
+    assert _build(root, cache=True) == first
+    converted: list[str] = []
+    real = bodies._convert
+    monkeypatch.setattr(bodies, "_convert", lambda job: converted.append(job[0]) or real(job))
+    monkeypatch.setattr(bodies, "_read_cache", lambda *a: None)
+    text = (root / "content" / "notices" / "b.md").read_text(encoding="utf-8").replace("index_no:", "slug: yi-notice\nindex_no:")
+    (root / "content" / "notices" / "b.md").write_text(text, encoding="utf-8")
+    second = _build(root, cache=True)
+    assert b'href="/t/notices/yi-notice/"' in second["notices/a/index.html"]
+    # a links to the moved page, b's body starts a line lower; c came from memory
+    assert sorted(converted) == ["content/notices/a.md", "content/notices/b.md"]
 
 
 def test_damaged_cache_is_ignored(tmp_path: Path) -> None:
     root = _site(tmp_path, 40)
     clean = _build(root, cache=False)
     _build(root, cache=True)
+    bodies._KEPT.clear()  # a new process: the entries come from disk
     rng = random.Random(7)
     for i, entry in enumerate(sorted((root / ".cache" / "markdown").rglob("*.json"))):
         data = bytearray(entry.read_bytes())
@@ -84,6 +116,7 @@ def test_an_entry_changed_but_still_valid_json_is_not_used(tmp_path: Path) -> No
     root = _site(tmp_path, 40)
     clean = _build(root, cache=False)
     _build(root, cache=True)
+    bodies._KEPT.clear()  # a new process: the entries come from disk
     for entry in sorted((root / ".cache" / "markdown").rglob("*.json")):
         doc = json.loads(entry.read_text(encoding="utf-8"))
         doc["html"] = doc["html"].replace("正文", "正义", 1)
