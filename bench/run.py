@@ -8,8 +8,9 @@ Not a test: it prints a table and exits 0 unless the corpus itself is broken. It
    a Sunshine site and, with ``--peers``, the same pages for Hugo, Pelican, MkDocs and
    Eleventy;
 2. times whole processes from outside (``time.perf_counter`` around ``Popen`` +
-   ``os.wait4``) and reads their peak RSS (``ru_maxrss`` of the child; on Linux the
-   largest single process of its tree, children it waited for included);
+   ``os.wait4``) and takes their peak memory: the larger of ``ru_maxrss`` (the largest
+   single process of the tree) and the summed PSS of the whole tree, sampled every
+   50 ms (two indexers at once, forked workers; :class:`TreeMemory`);
 3. for Sunshine, with the search index (default) and without it (SUNSHINE_NO_SEARCH=1):
    cold build (site/, its kept spare .site.spare/ and .cache/ deleted), no-change rebuild, one-record edit (a sentence
    appended to one notice) and one-template edit (a comment inserted into the corpus's own
@@ -39,6 +40,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -72,17 +74,75 @@ class Sample:
     note: str = ""
 
 
+class TreeMemory:
+    """The peak of the summed PSS of a process and all its descendants, sampled.
+
+    ``ru_maxrss`` knows only the largest single process; a build that runs two
+    indexers at once, or forks workers, needs the sum. PSS counts a page shared by
+    forked processes once in all (each gets its share), so forked workers are not
+    counted twice. Sampled every ``every`` seconds from /proc (Linux only)."""
+
+    def __init__(self, pid: int, every: float = 0.05):
+        self.pid, self.every, self.peak_kb = pid, every, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        if Path("/proc/self/smaps_rollup").exists():
+            self._thread.start()
+
+    def _tree(self) -> list[int]:
+        children: dict[int, list[int]] = {}
+        for entry in os.scandir("/proc"):
+            if entry.name.isdigit():
+                try:
+                    stat = Path(entry.path, "stat").read_text()
+                    ppid = int(stat.rsplit(")", 1)[1].split()[1])
+                except (OSError, ValueError, IndexError):
+                    continue
+                children.setdefault(ppid, []).append(int(entry.name))
+        tree, todo = [], [self.pid]
+        while todo:
+            pid = todo.pop()
+            tree.append(pid)
+            todo.extend(children.get(pid, []))
+        return tree
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            total = 0
+            for pid in self._tree():
+                try:
+                    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                        if line.startswith("Pss:"):
+                            total += int(line.split()[1])
+                            break
+                except (OSError, ValueError):
+                    continue
+            self.peak_kb = max(self.peak_kb, total)
+
+    def stop(self) -> int:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+        return self.peak_kb
+
+
 def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Sample:
-    """Run ``cmd`` as a whole process; wall time and peak RSS (KB) of the child."""
+    """Run ``cmd`` as a whole process; wall time and peak memory (KB) of its process tree.
+
+    The memory is the larger of the largest single process's peak RSS and the sampled
+    peak of the tree's summed PSS (:class:`TreeMemory`)."""
     with tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
+        memory = TreeMemory(proc.pid)
         try:
             _, status, usage = os.wait4(proc.pid, 0)
         except BaseException:  # interrupted: leave no build running behind us
             proc.kill()
             proc.wait()
             raise
+        finally:
+            tree_kb = memory.stop()
         seconds = time.perf_counter() - started
         code = os.waitstatus_to_exitcode(status)
         proc.returncode = code  # reaped by wait4: keep Popen from waiting again
@@ -91,7 +151,7 @@ def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Sampl
             err.seek(0)
             tail = err.read().decode("utf-8", "replace").strip().splitlines()[-12:]
             note = f"exit {code}: " + "\n".join(tail)
-    return Sample(seconds, usage.ru_maxrss, code == 0, note)
+    return Sample(seconds, max(usage.ru_maxrss, tree_kb), code == 0, note)
 
 
 def append_sentence(path: Path, marker: str) -> None:
