@@ -89,7 +89,10 @@ CACHE_SHORT = "public, max-age=300"
 CACHE_STATIC = "public, max-age=86400"
 CACHE_IMMUTABLE = "public, max-age=31536000, immutable"
 # Pagefind's index chunks carry a content hash in their names.
-_HASHED = re.compile(r"^pagefind/(?:(?:index|fragment|filter)/[^/]+|pagefind\.[^/]+\.pf_meta)$")
+# Pagefind's content-named files, in pagefind/ or in a shard's folder below it.
+_HASHED = re.compile(r"^pagefind/(?:[0-9a-z]+/)?(?:(?:index|fragment|filter)/[^/]+|pagefind\.[^/]+\.pf_meta)$")
+# The files that name the others: uploaded after them, like the home page.
+_SEARCH_ENTRIES = re.compile(r"^pagefind/(?:[0-9a-z]+/)?pagefind-entry\.json$|^pagefind/shards\.json$")
 
 _TEXT_TYPES = {
     ".html": "text/html",
@@ -162,7 +165,7 @@ def tier_of(path: str, record_urls: Iterable[str] = ()) -> int:
     suffix = PurePosixPath(name).suffix.lower()
     if path == MANIFEST:
         return LAST
-    if path in ("index.html", SUMS, "pagefind/pagefind-entry.json") or suffix in (".xml", ".atom", ".rss"):
+    if path in ("index.html", SUMS) or _SEARCH_ENTRIES.match(path) or suffix in (".xml", ".atom", ".rss"):
         return HOME
     if len(parts) == 1 and suffix == ".txt":  # robots.txt, next-change.txt
         return HOME

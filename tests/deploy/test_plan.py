@@ -61,6 +61,9 @@ URLS = {"notices/a/", "plans/p/", "about/"}
         ("robots.txt", HOME),
         ("SHA256SUMS", HOME),
         ("pagefind/pagefind-entry.json", HOME),
+        ("pagefind/2019q2/index/zh_1a2b3c.pf_index", LISTS),  # a shard of the search index
+        ("pagefind/2019q2/pagefind-entry.json", HOME),
+        ("pagefind/shards.json", HOME),
         ("manifest.json", LAST),
     ],
 )
@@ -144,6 +147,10 @@ def test_bad_targets(target: str) -> None:
         ("pagefind/pagefind-entry.json", "application/json; charset=utf-8", CACHE_SHORT),
         ("pagefind/index/zh_8f3e2a.pf_index", "application/octet-stream", CACHE_IMMUTABLE),
         ("pagefind/pagefind.zh_8f3e2a.pf_meta", "application/octet-stream", CACHE_IMMUTABLE),
+        ("pagefind/2019m05/fragment/zh_8f3e2a.pf_fragment", "application/octet-stream", CACHE_IMMUTABLE),
+        ("pagefind/2019m05/pagefind.zh_8f3e2a.pf_meta", "application/octet-stream", CACHE_IMMUTABLE),
+        ("pagefind/2019m05/pagefind-entry.json", "application/json; charset=utf-8", CACHE_SHORT),
+        ("pagefind/shards.json", "application/json; charset=utf-8", CACHE_SHORT),
         ("pagefind/wasm.zh.pagefind", "application/octet-stream", CACHE_SHORT),
     ],
 )
