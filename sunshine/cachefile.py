@@ -7,13 +7,27 @@ A cache that cannot be written (read-only disk, no space) only costs time.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.metadata as meta
 import json
 import os
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["package_version", "save_json"]
+__all__ = ["engine_fingerprint", "package_version", "save_json"]
+
+
+@cache
+def engine_fingerprint() -> str:
+    """What every cached result depends on besides its inputs: this code and its libraries."""
+    h = hashlib.sha256(b"sunshine-engine-1")
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    for name in ("Jinja2", "MarkupSafe", "segno"):
+        h.update(f"{name}={package_version(name)}".encode())
+    return h.hexdigest()
 
 
 def package_version(name: str) -> str:

@@ -26,12 +26,13 @@ import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from . import i18n, reports
-from .kinds.common import SCOPE_LABELS
-from .lastbuild import BuildSummary
-from .pipeline import LABELS, build_or_reuse, check, prepare
+from . import i18n
+from .lastbuild import BuildSummary, build_or_reuse
+from .options import SCOPES, BuildOptions, Edition
 from .problems import BuildFailed
-from .site import BuildOptions, Edition
+
+# The engine (sunshine.pipeline and what it imports) loads only when a command needs it:
+# a build whose inputs have not changed ends in sunshine.lastbuild without it.
 
 __all__ = ["main", "parse_now"]
 
@@ -136,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
         if command == "report":
             return _report(args, options)
         if command == "check":
+            from .pipeline import check
+
             summary, written = BuildSummary.of(check(options)), None
         else:
             summary, written = build_or_reuse(options)
@@ -207,7 +210,7 @@ class _ProgressLine(logging.Handler):
         message = record.getMessage()
         step = getattr(record, "step", None)
         if step is not None and self.lang != "zh":
-            message = message.replace(LABELS[step], i18n.step_label(step, self.lang))
+            message = message.replace(i18n.step_label(step, "zh"), i18n.step_label(step, self.lang))
         sys.stderr.write("\r\033[K" + message)
         sys.stderr.flush()
 
@@ -237,6 +240,9 @@ def _show_progress(lang: str) -> None:
 
 
 def _report(args: argparse.Namespace, options: BuildOptions) -> int:
+    from . import reports
+    from .pipeline import prepare
+
     site = prepare(options)
     if args.annual is not None:
         from .annual import write_annual_report
@@ -275,7 +281,7 @@ def _summary(summary: BuildSummary, written: Path | None, root: Path, seconds: f
     lines = [i18n.format_problem(p, lang) for p in summary.problems]
     kinds = i18n.join((f"{i18n.kind_label(k, lang)} {n}" for k, n in sorted(summary.per_kind.items())), lang)
     scopes = summary.per_scope
-    scope_text = i18n.join((f"{i18n.scope_label(s, lang)} {scopes[s]}" for s in SCOPE_LABELS if scopes.get(s)), lang)
+    scope_text = i18n.join((f"{i18n.scope_label(s, lang)} {scopes[s]}" for s in SCOPES if scopes.get(s)), lang)
     counts = {"edition": i18n.text(f"edition.{summary.edition}", lang), "records": summary.published,
               "kinds": kinds, "held": summary.held}
     if written is None:

@@ -21,9 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .cachefile import save_json
+from .cachefile import engine_fingerprint, save_json
 from .forkmap import fork_map
-from .pagecache import engine_fingerprint
 from .personal import find_personal_data, normalise_phone
 from .site import Record, Site
 

@@ -23,23 +23,26 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
 import subprocess
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from .cachefile import package_version, save_json
-from .kinds.common import SCOPE_LABELS
-from .outputs.schedule import next_change
-from .outputs.search import search_enabled
-from .pagecache import engine_fingerprint
+from .cachefile import engine_fingerprint, package_version, save_json
+from .options import SCOPES, THEME_DIR, BuildOptions, search_enabled
 from .problems import Problem
-from .reports import freshness
-from .site import BuildOptions, Site
 
-__all__ = ["BuildSummary", "inputs_key", "record", "reuse"]
+if TYPE_CHECKING:
+    from .site import Site
+
+# Only light modules above: a no-change build ends here before the engine is loaded.
+
+__all__ = ["BuildSummary", "build_or_reuse", "inputs_key", "record", "reuse"]
+
+log = logging.getLogger("sunshine")
 
 FORMAT = "sunshine-last-build-1"
 LIBRARIES = ("Jinja2", "MarkupSafe", "Markdown", "nh3", "PyYAML", "pydantic", "pydantic_core",
@@ -62,10 +65,12 @@ class BuildSummary:
 
     @classmethod
     def of(cls, site: Site) -> BuildSummary:
+        from .reports import freshness
+
         per_kind: dict[str, int] = {}
         for r in site.published_records():
             per_kind[r.kind] = per_kind.get(r.kind, 0) + 1
-        per_scope = {s: sum(1 for r in site.records.values() if r.scope == s) for s in SCOPE_LABELS}
+        per_scope = {s: sum(1 for r in site.records.values() if r.scope == s) for s in SCOPES}
         return cls(
             site.options.edition, len(site.published), len(site.records) - len(site.published),
             dict(sorted(per_kind.items())), per_scope, site.problems.sorted(), freshness(site),
@@ -91,8 +96,6 @@ def _git_head(root: Path) -> str:
 
 def inputs_key(options: BuildOptions) -> str:
     """A SHA-256 of everything a build of ``options`` reads, the clock excepted."""
-    from .render import THEME_DIR
-
     h = hashlib.sha256(f"{FORMAT}\0{engine_fingerprint()}\0".encode())
     for name in LIBRARIES:
         h.update(f"{name}={package_version(name)}\0".encode())
@@ -144,6 +147,8 @@ def record(site: Site, key: str, out: Path) -> None:
     """Remember a successful build of ``key`` into ``out`` (only with the cache on)."""
     if not site.options.cache:
         return
+    from .outputs.schedule import next_change
+
     moment = next_change(site)
     summary = BuildSummary.of(site)
     doc = {
@@ -182,3 +187,19 @@ def reuse(options: BuildOptions, key: str) -> BuildSummary | None:
         )
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
+
+
+def build_or_reuse(options: BuildOptions) -> tuple[BuildSummary, Path]:
+    """A full build (:func:`sunshine.pipeline.build`), unless nothing it reads has changed
+    since the last one; then the output is kept as it is and the engine is not even loaded."""
+    key = inputs_key(options) if options.cache else ""
+    kept = reuse(options, key)
+    if kept is not None:
+        log.debug("no input changed since the last build: output kept as it is")
+        return kept, options.output.resolve()
+    from .pipeline import build
+
+    site, out = build(options)
+    if options.cache:
+        record(site, key, out)
+    return BuildSummary.of(site), out

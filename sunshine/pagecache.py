@@ -23,17 +23,16 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from jinja2 import meta as jinja_meta
 
-from .cachefile import package_version, save_json
+from .cachefile import engine_fingerprint, save_json
 from .fingerprint import Unstable, digest
 
-__all__ = ["PageCache", "TemplateDeps", "engine_fingerprint"]
+__all__ = ["PageCache", "TemplateDeps"]
 
 FORMAT = "sunshine-pages-1"
 
@@ -41,18 +40,6 @@ FORMAT = "sunshine-pages-1"
 # the result is kept per template text: in this process (the preview server) and in
 # the cache file (the command line).
 _ANALYSED: dict[str, tuple[frozenset[str | None], frozenset[str]]] = {}
-
-
-@cache
-def engine_fingerprint() -> str:
-    """What every page depends on besides its inputs: this code and its libraries."""
-    h = hashlib.sha256(FORMAT.encode())
-    package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
-        h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    for name in ("Jinja2", "MarkupSafe", "segno"):
-        h.update(f"{name}={package_version(name)}".encode())
-    return h.hexdigest()
 
 
 class TemplateDeps:

@@ -13,7 +13,7 @@ from typing import TypeVar
 from . import i18n
 from .enrich import enrich_site
 from .guard import guard_site
-from .lastbuild import BuildSummary, inputs_key, record, reuse
+from .lastbuild import build_or_reuse
 from .load import load_site
 from .outputs.search import search_index
 from .pagecache import PageCache
@@ -126,19 +126,6 @@ def write(site: Site, files: dict[str, bytes], pages: PageCache) -> Path:
         pages.remember((path, key, files[path]) for path, key in keys.items())
         pages.save()
     return out
-
-
-def build_or_reuse(options: BuildOptions) -> tuple[BuildSummary, Path]:
-    """``build``, unless nothing it reads has changed since the last one (:mod:`sunshine.lastbuild`)."""
-    key = inputs_key(options) if options.cache else ""
-    kept = reuse(options, key)
-    if kept is not None:
-        log.debug("no input changed since the last build: output kept as it is")
-        return kept, options.output.resolve()
-    site, out = build(options)
-    if options.cache:
-        record(site, key, out)
-    return BuildSummary.of(site), out
 
 
 def check(options: BuildOptions) -> Site:

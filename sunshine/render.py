@@ -7,7 +7,6 @@ templates in the site's ``templates/`` override the default theme's.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -17,6 +16,7 @@ from .bodies import render_bodies
 from .forkmap import fork_map
 from .kinds import KINDS, notice
 from .markdown import Rendered
+from .options import THEME_DIR
 from .outputs import calendar, data, feeds, schedule, sitemap
 from .pagecache import PageCache, TemplateDeps
 from .qr import qr_svg
@@ -26,7 +26,6 @@ from .views import LinkView, RecordView, cn_date, cn_range, money, record_view
 
 __all__ = ["PARALLEL_MIN", "THEME_DIR", "Output", "make_environment", "render_site"]
 
-THEME_DIR = Path(__file__).resolve().parent.parent
 PARALLEL_MIN = 400  # below this many pages to render, forking workers costs more than it saves
 
 

@@ -20,37 +20,15 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from .config import SiteConfig
 from .history import Revision
+from .options import BuildOptions, Edition
 from .problems import Problems
 from .yamlsrc import YamlDoc, line_of
 
 __all__ = ["Attachment", "BuildOptions", "Edition", "Record", "Site", "Source"]
-
-Edition = Literal["public", "internal"]
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    root: Path
-    now: dt.datetime
-    edition: Edition = "public"
-    strict: bool = False
-    out_dir: Path | None = None
-    history: bool = True
-    cache: bool = True
-    workers: int | None = None  # None: all cores
-    admin: bool = False  # also write the web editor into admin/ (sunshine/decap.py)
-
-    @property
-    def output(self) -> Path:
-        if self.out_dir is not None:
-            return self.out_dir
-        return self.root / ("site" if self.edition == "public" else "site-internal")
-
 
 @dataclass
 class Source:

@@ -16,8 +16,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .cachefile import package_version, save_json
-from .pagecache import engine_fingerprint
+from .cachefile import engine_fingerprint, package_version, save_json
 from .yamlsrc import YamlDoc, load_yaml
 
 __all__ = ["YamlCache"]

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StrictBool, model_validator
 
+from ..options import SCOPES
 from ..problems import Problems, suggest
 from ..schema import Strict
 from ..site import Record, Site
@@ -27,7 +28,7 @@ Scope = Literal["public", "party", "restricted"]
 DateOrTime = dt.date | dt.datetime
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="网址名：小写字母、数字和连字符")]
 
-SCOPE_LABELS = {"public": "向社会公开", "party": "党内公开", "restricted": "限定范围公开"}
+SCOPE_LABELS = dict(zip(SCOPES, ["向社会公开", "党内公开", "限定范围公开"], strict=True))
 STATUS_LABELS = {"active": "有效", "withdrawn": "已撤回", "gone": "已删除"}
 
 

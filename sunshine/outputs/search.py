@@ -50,6 +50,8 @@ from typing import Any, TypeVar
 
 from ..forkmap import fork_map
 from ..kinds import KINDS
+from ..options import ENV_SKIP_SEARCH as ENV_SKIP
+from ..options import search_enabled
 from ..problems import BuildFailed, Problems
 from ..route import output_path
 from ..site import Record, Site
@@ -71,7 +73,6 @@ __all__ = [
 log = logging.getLogger("sunshine")
 T = TypeVar("T")
 
-ENV_SKIP = "SUNSHINE_NO_SEARCH"
 BUNDLE = "pagefind/"
 # Parts of a record page that are the same on every page of a kind, or not text.
 EXCLUDE = [
@@ -87,11 +88,6 @@ _SHARD_DATA = re.compile(r"^(pagefind-entry\.json|pagefind\.[^/]+\.pf_meta|(inde
 _UI_FILES = re.compile(r"^pagefind-(ui|modular-ui|component-ui|highlight)\.(js|css)$")
 _ARTICLE = re.compile(r"<article\b[^>]*\bclass=\"[^\"]*\brecord\b[^\"]*\"[^>]*>")
 _MAIN = re.compile(r"<main\b[^>]*>")
-
-
-def search_enabled() -> bool:
-    """False when ``SUNSHINE_NO_SEARCH`` is set to a true value (1, yes, true)."""
-    return os.environ.get(ENV_SKIP, "").strip().lower() not in ("1", "yes", "true")
 
 
 def search_index(site: Site, files: dict[str, bytes]) -> dict[str, bytes]:

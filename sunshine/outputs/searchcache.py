@@ -17,8 +17,7 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..cachefile import package_version
-from ..pagecache import engine_fingerprint
+from ..cachefile import engine_fingerprint, package_version
 
 __all__ = ["bundle_key", "load_bundle", "prune", "save_bundle"]
 

@@ -25,3 +25,19 @@ def test_every_name_in_all_exists() -> None:
 
 def test_version() -> None:
     assert sunshine.__version__.count(".") == 2
+
+
+def test_the_command_line_loads_no_engine_until_it_builds() -> None:
+    """A no-change build decides in sunshine.lastbuild; pydantic, Jinja and the pipeline
+    load only when a build has to run (half a second of a no-change build)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, sunshine, sunshine.cli, sunshine.lastbuild\n"
+        "heavy = [m for m in ('sunshine.pipeline', 'sunshine.config', 'pydantic', 'jinja2', 'markdown') if m in sys.modules]\n"
+        "print(heavy)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]", done.stdout
+    assert sunshine.build.__module__ == "sunshine.pipeline"
