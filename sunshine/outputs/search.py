@@ -113,25 +113,24 @@ def search_index(site: Site, files: dict[str, bytes]) -> dict[str, bytes]:
         shard: bundle_key(f"{url}\0{_hidden_block(site, r)}\0".encode() + content for url, r, content in members)
         for shard, members in shards.items()
     }
-    made: dict[Shard, dict[str, bytes]] = {}
-    if folder is not None:
-        for shard, key in keys.items():
-            cached = load_bundle(folder, key)
-            if cached is not None:
-                made[shard] = cached
+    made = {} if folder is None else {sh: b for sh, key in keys.items() if (b := load_bundle(folder, key)) is not None}
     missing = [shard for shard in sorted(shards) if shard not in made]
     if missing:
         _require_pagefind()
-        todo = [page for shard in missing for page in shards[shard]]
-        prepared = iter(fork_map(lambda page: _prepare(site, page[1], page[2].decode("utf-8"), page[0]), todo))
-        docs = [{url: next(prepared) for url, _, _ in shards[shard]} for shard in missing]
-        for shard, bundle in zip(missing, _run(_pagefind_all(docs)), strict=True):
-            made[shard] = bundle
-            if folder is not None:
-                save_bundle(folder, keys[shard], bundle)
+        made.update(_index(site, {shard: shards[shard] for shard in missing}))
     if folder is not None:
+        for shard in missing:
+            save_bundle(folder, keys[shard], made[shard])
         prune(folder, set(keys.values()))
     return _layout(made)
+
+
+def _index(site: Site, shards: dict[Shard, list[tuple[str, Record, bytes]]]) -> dict[Shard, dict[str, bytes]]:
+    """Pagefind's bundle of each shard: the pages prepared on all cores, then indexed."""
+    todo = [page for members in shards.values() for page in members]
+    prepared = iter(fork_map(lambda page: _prepare(site, page[1], page[2].decode("utf-8"), page[0]), todo))
+    docs = [{url: next(prepared) for url, _, _ in members} for members in shards.values()]
+    return dict(zip(shards, _run(_pagefind_all(docs)), strict=True))
 
 
 def _layout(made: dict[Shard, dict[str, bytes]]) -> dict[str, bytes]:
