@@ -283,12 +283,17 @@
   }
 
   /* The index comes in shards by date: the newest in the bundle folder, the others
-     below it, named in shards.json; Pagefind merges them into one search. */
+     below it, named in shards.json; Pagefind merges them into one search. Without
+     shards.json (a site being uploaded, an older build) the newest shard is searched. */
   async function loadShards() {
-    var response = await fetch(bundle + "shards.json", { cache: "no-cache" });
-    if (!response.ok) throw new Error("shards.json: HTTP " + response.status);
-    var listing = await response.json();
-    return (listing.merge || []).filter(function (name) { return /^[0-9a-z]+$/.test(name); });
+    try {
+      var response = await fetch(bundle + "shards.json", { cache: "no-cache" });
+      if (!response.ok) return [];
+      var listing = await response.json();
+      return (listing.merge || []).filter(function (name) { return /^[0-9a-z]+$/.test(name); });
+    } catch (err) {
+      return [];
+    }
   }
 
   async function start() {

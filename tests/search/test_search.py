@@ -447,6 +447,19 @@ def test_search_finds_the_record(tab: Tab, query: str, expected: str, within: in
 
 
 @pytest.mark.browser
+def test_without_the_shard_list_the_newest_shard_is_searched(tab: Tab, out: Path) -> None:
+    """While a site is being uploaded shards.json may be missing: search still answers."""
+    tab.page.route("**/pagefind/shards.json", lambda route: route.fulfill(status=404, body="not found"))
+    merged = json.loads((out / "pagefind" / "shards.json").read_bytes())["merge"]
+    results = tab.search("公示")
+    assert results and all(r["url"].startswith(PREFIX) for r in results)
+    if not merged:  # one shard: nothing is lost
+        assert PREFIX + FAZHAN in [r["url"] for r in results]
+    assert not any("/pagefind/" + name + "/" in u for name in merged for u in tab.requests)
+    assert tab.errors == [] or all("404" in e for e in tab.errors), tab.errors
+
+
+@pytest.mark.browser
 def test_excerpt_holds_only_text_and_marks(tab: Tab) -> None:
     for query in ("党费", "主题党日", "选举"):
         for r in tab.search(query):
