@@ -27,9 +27,9 @@ from typing import Any
 
 from .cachefile import save_json
 from .markdown import LinkTarget, Rendered, render_markdown
-from .site import Site
+from .site import Record, Site
 
-__all__ = ["CACHE_VERSION", "render_bodies"]
+__all__ = ["CACHE_VERSION", "link_map", "render_bodies", "render_body"]
 
 def _engine_fingerprint() -> str:
     """What a cached body depends on besides its text: this code and its libraries."""
@@ -50,7 +50,7 @@ _LINKS: dict[str, tuple[str | None, str | None]] = {}
 _KEPT: dict[str, dict[str, Any]] = {}  # cache key -> entry, of the last build in this process
 
 
-def _link_map(site: Site) -> dict[str, tuple[str | None, str | None]]:
+def link_map(site: Site) -> dict[str, tuple[str | None, str | None]]:
     """For every record key (and folder alias): (key, URL if published in this edition)."""
     published = set(site.published)
     prefix = site.cfg.path_prefix
@@ -140,7 +140,7 @@ def _convert_chunk(chunk: list[tuple[str, str, str, int]]) -> list[tuple[str, di
 def render_bodies(site: Site, workers: int | None = None, use_cache: bool = True) -> dict[str, Rendered]:
     """Rendered Markdown of every published record (gone records get an empty body)."""
     global _LINKS
-    links = _link_map(site)
+    links = link_map(site)
     _LINKS = links
     cache_dir = site.options.root / ".cache" / "markdown"
     results: dict[str, dict[str, Any]] = {}
@@ -175,7 +175,18 @@ def render_bodies(site: Site, workers: int | None = None, use_cache: bool = True
     if use_cache:
         _KEPT.clear()
         _KEPT.update((cache_paths[key].stem, results[key]) for key in cache_paths)
-    return {
-        key: Rendered(r["html"], list(r["toc"]), [(int(p[0]), str(p[1]), str(p[2]), str(p[3])) for p in r["problems"]])
-        for key, r in sorted(results.items())
-    }
+    return {key: _rendered(r) for key, r in sorted(results.items())}
+
+
+def render_body(record: Record, links: dict[str, tuple[str | None, str | None]]) -> Rendered:
+    """One published record's body, converted here and now (``links``: :func:`link_map`)."""
+    global _LINKS
+    if record.status == "gone":
+        return Rendered("", [], [])
+    _LINKS = links
+    _, result = _convert((record.key, record.body, str(PurePosixPath(record.key).parent), record.body_line))
+    return _rendered(result)
+
+
+def _rendered(r: dict[str, Any]) -> Rendered:
+    return Rendered(r["html"], list(r["toc"]), [(int(p[0]), str(p[1]), str(p[2]), str(p[3])) for p in r["problems"]])

@@ -24,11 +24,14 @@ from typing import Any
 from .cachefile import engine_fingerprint, save_json
 from .forkmap import fork_map
 from .personal import find_personal_data, normalise_phone
+from .problems import Problems
 from .site import Record, Site
 
 Finding = tuple[int, str, str, str]  # line, message, hint, field
 
-__all__ = ["guard_site"]
+__all__ = ["CODES", "guard_record", "guard_site"]
+
+CODES = ("allow-personal", "personal-data")  # the codes of the problems this stage reports
 
 
 def guard_site(site: Site) -> None:
@@ -47,8 +50,13 @@ def guard_site(site: Site) -> None:
         found[i] = scanned
         cache.put(scans[i].key, scanned)
     for record, findings in zip(records, found, strict=True):
-        _report(site, record, findings or [])
+        _report(site.problems, record, findings or [])
     cache.save()
+
+
+def guard_record(site: Site, record: Record, problems: Problems) -> None:
+    """Scan one record of ``site`` again (after an edit of its body) into ``problems``."""
+    _report(problems, record, _scan(_prepare(record, _official_values(site))))
 
 
 class _Findings:
@@ -121,14 +129,14 @@ def _prepare(record: Record, official: set[str]) -> _Scan:
     return _Scan(record, data, allowed, key)
 
 
-def _report(site: Site, record: Record, findings: list[Finding]) -> None:
+def _report(problems: Problems, record: Record, findings: list[Finding]) -> None:
     for i, entry in enumerate(record.fields.allow_personal):
-        site.problems.add(
+        problems.add(
             record.key, record.line_of(f"allow_personal[{i}]"), f"allow_personal[{i}]",
             f"按批准公开个人信息“{entry.value}”（理由：{entry.reason}）", "请确认已取得本人同意", code="allow-personal", severity="warning",
         )
     for line, message, hint, field in findings:
-        site.problems.add(record.key, line, field, message, hint, code="personal-data")
+        problems.add(record.key, line, field, message, hint, code="personal-data")
 
 
 def _scan(scan: _Scan) -> list[Finding]:

@@ -20,7 +20,7 @@ from .site import BuildOptions, Site, Source
 from .yamlcache import YamlCache
 from .yamlsrc import SourceError, decode_text, split_front_matter
 
-__all__ = ["load_site"]
+__all__ = ["load_site", "read_source"]
 
 CONTENT = "content"
 RECORD_SUFFIXES = (".md", ".yaml", ".yml")
@@ -43,7 +43,7 @@ def load_site(options: BuildOptions, yaml: YamlCache | None = None) -> Site:
         return site
     limit = site.config.site.max_file_kb * 1024
     for path, kind, folder in _record_files(options.root, content, site.problems):
-        source = _read_source(options.root, path, kind, folder, limit, site.problems, yaml)
+        source = read_source(options.root, path, kind, folder, limit, site.problems, yaml)
         if source is not None:
             site.sources.append(source)
     yaml.save()
@@ -113,7 +113,7 @@ def _inside(path: Path, folder: Path) -> bool:
     return os.path.realpath(path).startswith(str(folder.resolve()) + os.sep)
 
 
-def _read_source(
+def read_source(
     root: Path, path: Path, kind: str, folder: bool, limit: int, problems: Problems, yaml: YamlCache
 ) -> Source | None:
     rel = _rel(root, path)

@@ -81,17 +81,19 @@ def prepare(options: BuildOptions, yaml: YamlCache | None = None) -> Site:
 
 
 def build_in_memory(
-    options: BuildOptions, search: bool = True, pages: PageCache | None = None, yaml: YamlCache | None = None
+    options: BuildOptions, search: bool = True, pages: PageCache | None = None, yaml: YamlCache | None = None,
+    keep: bool = False,
 ) -> tuple[Site, dict[str, bytes]]:
     """Everything but the disk: the site and ``{output path: bytes}``.
 
     ``search`` adds the Pagefind index (also skipped with SUNSHINE_NO_SEARCH=1);
     ``pages`` lends rendered pages of the previous build (see :mod:`sunshine.pagecache`),
-    ``yaml`` parsed front matter (:mod:`sunshine.yamlcache`).
+    ``yaml`` parsed front matter (:mod:`sunshine.yamlcache`); ``keep`` leaves what the
+    render saw in ``site.memo["render"]`` (:mod:`sunshine.bodyedit`).
     """
     with _collector_paused():
         site = prepare(options, yaml)
-        files = _timed("render", lambda: render_site(site, pages))
+        files = _timed("render", lambda: render_site(site, pages, keep))
         _stop_on_errors(site)
         if search:
             files.update(_timed("search", lambda: search_index(site, files)))

@@ -7,6 +7,7 @@ templates in the site's ``templates/`` override the default theme's.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
@@ -19,14 +20,36 @@ from .markdown import Rendered
 from .options import THEME_DIR
 from .outputs import calendar, data, feeds, schedule, sitemap
 from .pagecache import PageCache, TemplateDeps
+from .problems import Problems
 from .qr import qr_svg
 from .route import output_path
 from .site import Site
 from .views import LinkView, RecordView, cn_date, cn_range, money, record_view
 
-__all__ = ["PARALLEL_MIN", "THEME_DIR", "Output", "make_environment", "render_site"]
+__all__ = ["BODY_FIELD", "PARALLEL_MIN", "THEME_DIR", "Output", "RenderState", "make_environment", "page_context", "render_site", "report_body"]
 
+BODY_FIELD = "正文"  # the field named by every problem found in a body
 PARALLEL_MIN = 400  # below this many pages to render, forking workers costs more than it saves
+
+
+@dataclass
+class RenderState:
+    """What a build's render saw, kept by the preview server for its quick rebuilds
+    (:mod:`sunshine.bodyedit`): the environment, the shared context, every record's
+    view and links, and per page its template and own context values."""
+
+    env: jinja2.Environment
+    common: dict[str, Any]
+    views: dict[str, RecordView]
+    links: dict[str, LinkView]
+    pages: dict[str, tuple[str, str, dict[str, Any]]] = field(default_factory=dict)  # target: template, path, own values
+
+
+def page_context(common: dict[str, Any], path: str, extra: dict[str, Any]) -> dict[str, Any]:
+    """The context a page's template gets: the shared values, its path, its own values."""
+    context = {**common, "path": path, **extra}
+    context["noindex"] = common["noindex"] or extra.get("noindex", False)
+    return context
 
 
 class Output:
@@ -68,15 +91,17 @@ def make_environment(site: Site) -> jinja2.Environment:
     return env
 
 
-def render_site(site: Site, cache: PageCache | None = None) -> dict[str, bytes]:
+def render_site(site: Site, cache: PageCache | None = None, keep: bool = False) -> dict[str, bytes]:
     """Render every output of the edition; problems in bodies go to ``site.problems``.
 
     Pages whose key is in ``cache`` with intact bytes are reused; the others are
     rendered (across all cores when there are many). The key of every page goes to
     ``site.memo["page_keys"]`` so the cache can be updated once the site is written.
+    ``keep`` leaves a :class:`RenderState` in ``site.memo["render"]``.
     """
     bodies = _render_bodies(site)
-    views = _record_views(site, bodies)
+    links = _record_links(site)
+    views = _record_views(site, bodies, links)
     env = make_environment(site)
     deps = TemplateDeps(env)
     if cache is not None:
@@ -88,10 +113,13 @@ def render_site(site: Site, cache: PageCache | None = None) -> dict[str, bytes]:
     keys: dict[str, str] = {}
     jobs: list[tuple[str, str, dict[str, Any]]] = []
 
+    state = RenderState(env, ctx, views, links) if keep else None
+
     def page(template: str, path: str, **extra: Any) -> None:
-        context = {**ctx, "path": path, **extra}
-        context["noindex"] = ctx["noindex"] or extra.get("noindex", False)
+        context = page_context(ctx, path, extra)
         target = output_path(path)
+        if state is not None:
+            state.pages[target] = (template, path, extra)
         if context["noindex"]:
             out.noindex.add(target)
         key = cache.key(deps, template, target, context, memo) if cache is not None else None
@@ -117,6 +145,8 @@ def render_site(site: Site, cache: PageCache | None = None) -> dict[str, bytes]:
     for target, content in zip((j[0] for j in jobs), _render_pages(env, jobs, site.options.workers), strict=True):
         out.files[target] = content
     site.memo["page_keys"] = keys
+    if state is not None:
+        site.memo["render"] = state
     _copy_static(site, out)
     public = [v for v in views.values() if v.status != "gone"]
     for feed_path, feed in feeds.all_feeds(site, public).items():
@@ -148,15 +178,23 @@ def _render_pages(env: jinja2.Environment, jobs: list[tuple[str, str, dict[str, 
 def _render_bodies(site: Site) -> dict[str, Rendered]:
     bodies = render_bodies(site, workers=site.options.workers, use_cache=site.options.cache)
     for key, rendered in bodies.items():
-        for line, message, hint, code in rendered.problems:
-            site.problems.add(key, line, "正文", message, hint, code=code)
+        report_body(site.problems, key, rendered)
     return bodies
 
 
-def _record_views(site: Site, bodies: dict[str, Rendered]) -> dict[str, RecordView]:
+def report_body(problems: Problems, key: str, rendered: Rendered) -> None:
+    """The problems found while converting the body of record ``key``."""
+    for line, message, hint, code in rendered.problems:
+        problems.add(key, line, BODY_FIELD, message, hint, code=code)
+
+
+def _record_links(site: Site) -> dict[str, LinkView]:
     prefix = site.cfg.path_prefix
+    return {r.index_no: LinkView(r.title, prefix + r.url, r.index_no) for r in site.published_records()}
+
+
+def _record_views(site: Site, bodies: dict[str, Rendered], links: dict[str, LinkView]) -> dict[str, RecordView]:
     records = site.published_records()
-    links = {r.index_no: LinkView(r.title, prefix + r.url, r.index_no) for r in records}
     corrected_by: dict[str, list[LinkView]] = {}
     for r in records:
         if r.fields.corrects:

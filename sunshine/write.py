@@ -30,7 +30,7 @@ from pathlib import Path
 from .problems import BuildFailed, Problems
 from .site import Site
 
-__all__ = ["check_output_dir", "manifest", "write_site"]
+__all__ = ["check_output_dir", "manifest", "patch_site", "read_digests", "write_site"]
 
 _TMP = ".{name}.tmp-"
 _OLD = ".{name}.old-"
@@ -89,7 +89,7 @@ def write_site(site: Site, files: dict[str, bytes], verified: frozenset[str] = f
     spare = out.parent / _SPARE.format(name=out.name)
     sums = {path: hashlib.sha256(content).hexdigest() for path, content in files.items()}
     all_files = {**files, **manifest(site, files, sums)}
-    previous = _previous_digests(out)
+    previous = read_digests(out)
     try:
         if spare.is_dir() and not spare.is_symlink():
             spare.rename(tmp)
@@ -176,7 +176,7 @@ def _write(target: str, content: bytes, exists: bool) -> None:
         f.write(content)
 
 
-def _previous_digests(out: Path) -> dict[str, str]:
+def read_digests(out: Path) -> dict[str, str]:
     """SHA-256 per file of the current output, from its manifest; {} if unusable."""
     try:
         doc = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
@@ -184,6 +184,55 @@ def _previous_digests(out: Path) -> dict[str, str]:
         return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
     except (OSError, ValueError, KeyError, TypeError):
         return {}
+
+
+def patch_site(site: Site, changed: dict[str, bytes], sums: dict[str, str]) -> Path:
+    """Replace a few files of the current output in place (the preview's quick rebuild).
+
+    Each file, then ``manifest.json`` and ``SHA256SUMS``, is written beside its target
+    and renamed over it: a reader sees the old file or the new one, never half of
+    one, and a file hard-linked into the spare folder is never written through.
+    ``sums``: the SHA-256 of every output file (:func:`read_digests`), updated here.
+    """
+    out = site.options.output.resolve()
+    digests: dict[str, tuple[str | None, str]] = {}
+    for rel, content in changed.items():
+        _replace(out / rel, content)
+        digests[rel] = (sums.get(rel), hashlib.sha256(content).hexdigest())
+        sums[rel] = digests[rel][1]
+    listing = _patched_listing(out, digests) or manifest(site, {}, sums)
+    for rel, content in listing.items():
+        _replace(out / rel, content)
+    return out
+
+
+def _patched_listing(out: Path, digests: dict[str, tuple[str | None, str]]) -> dict[str, bytes] | None:
+    """manifest.json and SHA256SUMS with the digests of changed files replaced, or None.
+
+    Writing the manifest anew costs a quarter of a second for 10,000 records; a file
+    changed in place only changes its own line in each."""
+    try:
+        text = (out / "manifest.json").read_text(encoding="utf-8")
+        lines = "\n" + (out / "SHA256SUMS").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    for rel, (old, new) in digests.items():
+        entry, line = f"{json.dumps(rel, ensure_ascii=False)}: \"{old}\"", f"\n{old}  {rel}\n"
+        if old is None or text.count(entry) != 1 or lines.count(line) != 1:
+            return None
+        text = text.replace(entry, f"{json.dumps(rel, ensure_ascii=False)}: \"{new}\"")
+        lines = lines.replace(line, f"\n{new}  {rel}\n")
+    return {"manifest.json": text.encode("utf-8"), "SHA256SUMS": lines[1:].encode("utf-8")}
+
+
+def _replace(target: Path, content: bytes) -> None:
+    part = target.with_name(f".{target.name}.part-{os.getpid()}")
+    try:
+        part.write_bytes(content)
+        os.replace(part, target)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
 
 
 def _link(old: str, new: str, size: int) -> bool:

@@ -1,0 +1,307 @@
+"""Quick rebuilds in the preview server, for edits that change only record bodies.
+
+A clerk previewing the site mostly edits the text of a record. When every file that
+changed since the last good build is a record whose front matter is exactly as that
+build read it, :func:`quick_rebuild` does not build the site again. It
+
+1. reads each changed file again and takes its new Markdown body;
+2. scans the body for personal data (the guard's own scan) and converts it, links
+   checked as in a full build; the record's other problems stand as they were;
+3. makes the record's view again and compares it with the old one: only what a body
+   gives a view can differ (its HTML, table of contents and description);
+4. renders again each page whose own context holds that record and whose templates
+   (with everything they extend, include or import) read an attribute that changed,
+   and the feeds when the description changed;
+5. replaces just those files in the output folder, then the manifest
+   (:func:`sunshine.write.patch_site`).
+
+Anything else is a full build: a changed front matter; a new, removed or renamed
+file; a template, static file, attachment or config.yaml; the clock passing midnight
+or the site's next change (a notice period starting or ending); a record every page
+shows (the navigation). So is anything this module does not expect: it answers None.
+
+Which attributes a template reads is found in its syntax tree: every ``x.name`` and
+``x["name"]`` and every string constant (``sort(attribute="date")``), except on
+``self`` and ``loop`` and on shared values that hold no record (``site``,
+``org_names``…). A subscript with a computed key, ``v[name]``, counts as reading
+everything of ``v`` unless ``v`` holds no record on that page. A template chosen at
+run time counts as reading everything.
+
+The quick rebuild keeps the last build's time, as a no-change build keeps its output.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import jinja2
+from jinja2 import meta as jinja_meta
+from jinja2 import nodes
+
+from .bodies import link_map, render_body
+from .guard import CODES as GUARD_CODES
+from .guard import guard_record
+from .load import read_source
+from .outputs import feeds
+from .outputs.schedule import next_change
+from .problems import BuildFailed, Problems
+from .render import BODY_FIELD, RenderState, page_context, report_body
+from .site import BuildOptions, Record, Site, Source
+from .views import RecordView, record_view
+from .write import patch_site, read_digests
+from .yamlcache import YamlCache
+
+__all__ = ["Snapshot", "quick_rebuild"]
+
+_BLOCK_NAMES = frozenset({"self", "loop", "caller", "varargs", "kwargs"})
+_PLAIN = (str, bytes, int, float, bool, type(None), dt.date, dt.timedelta)
+
+
+@dataclass(frozen=True)
+class _Reads:
+    """What a template (with its closure) may read of the values it is given."""
+
+    attrs: frozenset[str]
+    computed: frozenset[str]  # names subscripted with a computed key
+    anything: bool = False
+
+
+@dataclass
+class Snapshot:
+    """The last good build, as the preview server keeps it for quick rebuilds."""
+
+    site: Site
+    files: dict[str, bytes]
+    state: RenderState
+    until: dt.datetime | None
+    _uses: dict[str, set[str]] | None = None  # record key: pages whose own context holds its view
+    _shared: frozenset[str] = frozenset()  # record keys in the shared context (every page)
+    _safe: frozenset[str] = frozenset()  # shared names that hold no record
+    _reads: dict[str, _Reads] = field(default_factory=dict)
+    _links: dict[str, tuple[str | None, str | None]] | None = None
+    _sums: dict[str, str] | None = None
+
+    @classmethod
+    def of(cls, site: Site, files: dict[str, bytes]) -> Snapshot | None:
+        """The snapshot of a build made with ``keep=True``, or None."""
+        state = site.memo.get("render")
+        if not isinstance(state, RenderState):
+            return None
+        return cls(site, files, state, next_change(site))
+
+    def prime(self) -> None:
+        """Index which pages show which records (done once, before the first edit)."""
+        if self._uses is not None:
+            return
+        uses: dict[str, set[str]] = {}
+        for target, (_, _, extra) in self.state.pages.items():
+            for key in _records_in(extra.values()):
+                uses.setdefault(key, set()).add(target)
+        self._uses = uses
+        shared: dict[str, set[str]] = {name: _records_in([value]) for name, value in self.state.common.items()}
+        self._shared = frozenset(k for keys in shared.values() for k in keys)
+        self._safe = frozenset(name for name, keys in shared.items() if not keys)
+        self._links = link_map(self.site)
+        self._sums = read_digests(self.site.options.output.resolve())
+
+    def reads(self, template: str) -> _Reads:
+        if template not in self._reads:
+            self._reads[template] = _template_reads(self.state.env, template, self._safe)
+        return self._reads[template]
+
+
+def quick_rebuild(snap: Snapshot, options: BuildOptions, changed: Iterable[str]) -> list[str] | None:
+    """Apply body edits in ``changed`` (paths relative to the site root) to the output.
+
+    Returns the output files rewritten, or None when a full build is needed. Raises
+    :class:`BuildFailed` when an edited body has errors; then nothing is written and
+    ``snap`` is as it was.
+    """
+    site = snap.site
+    if not _same_moment(snap, options):
+        return None
+    sources = {s.path: s for s in site.sources}
+    edits: list[tuple[Source, Record]] = []
+    for rel in sorted(set(changed)):
+        old = sources.get(rel)
+        record = site.records.get(rel)
+        if old is None or record is None:
+            return None
+        new = _reread(site, old)
+        if new is None:
+            return None
+        edits.append((new, dataclasses.replace(record, body=new.body, body_line=new.body_line)))
+    snap.prime()
+    assert snap._uses is not None and snap._links is not None and snap._sums is not None
+    keys = {record.key for _, record in edits}
+    problems = Problems(strict=options.strict)
+    problems.extend(p for p in site.problems if not (p.path in keys and (p.field == BODY_FIELD or p.code in GUARD_CODES)))
+    published = set(site.published)
+    views: dict[str, RecordView] = {}
+    changes: dict[str, frozenset[str]] = {}
+    for _, record in edits:
+        if record.key not in published:
+            continue  # not in this edition: nothing shows its body
+        guard_record(site, record, problems)
+        rendered = render_body(record, snap._links)
+        report_body(problems, record.key, rendered)
+        old_view = snap.state.views[record.key]
+        view = record_view(record, site, rendered.html, tuple(rendered.toc), snap.state.links, old_view.corrected_by)
+        changes[record.key] = frozenset(
+            f.name for f in dataclasses.fields(RecordView) if getattr(old_view, f.name) != getattr(view, f.name)
+        )
+        views[record.key] = view
+    if problems.errors:
+        raise BuildFailed(problems)
+    if any(changes[key] and key in snap._shared for key in changes):
+        return None
+    pages, written = _render_again(snap, views, changes)
+    if any("description" in attrs for attrs in changes.values()):
+        public = [views.get(k, v) for k, v in snap.state.views.items() if v.status != "gone"]
+        written.update((path, text.encode("utf-8")) for path, text in feeds.all_feeds(site, public).items())
+    written = {path: content for path, content in written.items() if snap.files.get(path) != content}
+    if written:
+        patch_site(site, written, snap._sums)
+    # Commit: the snapshot now stands for the files on disk.
+    snap.files.update(written)
+    snap.state.views.update(views)
+    snap.state.pages.update(pages)
+    for source, record in edits:
+        site.records[record.key] = record
+        site.sources[site.sources.index(sources[source.path])] = source
+    site.problems = problems
+    return sorted(written)
+
+
+def _same_moment(snap: Snapshot, options: BuildOptions) -> bool:
+    """Whether ``options`` differ from the snapshot's only by a clock that changed nothing."""
+    before = snap.site.options
+    if dataclasses.replace(options, now=before.now) != before:
+        return False
+    tz = snap.site.tz
+    now = options.now
+    return before.now <= now and before.now.astimezone(tz).date() == now.astimezone(tz).date() and (
+        snap.until is None or now < snap.until
+    )
+
+
+def _reread(site: Site, old: Source) -> Source | None:
+    """The file read again, if it reads without a problem and only its body changed."""
+    path = site.options.root / old.path
+    if not path.is_file():
+        return None
+    problems = Problems()
+    new = read_source(site.options.root, path, old.kind, old.folder, site.cfg.site.max_file_kb * 1024, problems, YamlCache(None))
+    if new is None or len(problems) or new.doc.data != old.doc.data or new.doc.lines != old.doc.lines:
+        return None
+    return new
+
+
+def _render_again(
+    snap: Snapshot, views: dict[str, RecordView], changes: dict[str, frozenset[str]]
+) -> tuple[dict[str, tuple[str, str, dict[str, Any]]], dict[str, bytes]]:
+    """The pages to render again, with the new views in their contexts, and their bytes."""
+    assert snap._uses is not None
+    state = snap.state
+    pages: dict[str, tuple[str, str, dict[str, Any]]] = {}
+    for key, view in views.items():
+        for target in sorted(snap._uses.get(key, ())):
+            template, path, extra = pages.get(target, state.pages[target])
+            if _reads_any(snap.reads(template), changes[key], extra, key):
+                pages[target] = (template, path, {name: _swap(value, view) for name, value in extra.items()})
+    written = {
+        target: state.env.get_template(template).render(page_context(state.common, path, extra)).encode("utf-8")
+        for target, (template, path, extra) in sorted(pages.items())
+    }
+    return pages, written
+
+
+def _reads_any(reads: _Reads, changed: frozenset[str], extra: dict[str, Any], key: str) -> bool:
+    if not changed:
+        return False
+    if reads.anything or reads.attrs & changed:
+        return True
+    return any(name not in extra or key in _records_in([extra[name]]) for name in reads.computed)
+
+
+def _records_in(values: Iterable[Any]) -> set[str]:
+    """The keys of the record views anywhere in ``values`` (containers and dataclasses)."""
+    found: set[str] = set()
+    seen: set[int] = set()
+    todo = list(values)
+    while todo:
+        value = todo.pop()
+        if isinstance(value, RecordView):
+            found.add(value.key)
+        elif isinstance(value, _PLAIN) or id(value) in seen:
+            continue
+        else:
+            seen.add(id(value))
+            if isinstance(value, dict):
+                todo.extend(value.values())
+            elif isinstance(value, (list, tuple, set, frozenset)):
+                todo.extend(value)
+            elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+                todo.extend(getattr(value, f.name) for f in dataclasses.fields(value))
+    return found
+
+
+def _swap(value: Any, view: RecordView) -> Any:
+    """``value`` with every view of ``view``'s record replaced by ``view`` (copies only what changes)."""
+    if isinstance(value, RecordView):
+        return view if value.key == view.key else value
+    if isinstance(value, _PLAIN):
+        return value
+    if isinstance(value, dict):
+        items = {k: _swap(v, view) for k, v in value.items()}
+        return items if any(items[k] is not value[k] for k in value) else value
+    if isinstance(value, (list, tuple)):
+        swapped = [_swap(v, view) for v in value]
+        if all(a is b for a, b in zip(swapped, value, strict=True)):
+            return value
+        return swapped if isinstance(value, list) else type(value)(swapped) if type(value) is tuple else type(value)(*swapped)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changed = {f.name: _swap(getattr(value, f.name), view) for f in dataclasses.fields(value)}
+        changed = {k: v for k, v in changed.items() if v is not getattr(value, k)}
+        return dataclasses.replace(value, **changed) if changed else value
+    return value
+
+
+def _template_reads(env: jinja2.Environment, name: str, safe: frozenset[str]) -> _Reads:
+    """What ``name`` and every template it extends, includes or imports may read."""
+    trees: dict[str, nodes.Template] = {}
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if current in trees:
+            continue
+        assert env.loader is not None
+        source, _, _ = env.loader.get_source(env, current)
+        trees[current] = tree = env.parse(source, current)
+        for used in jinja_meta.find_referenced_templates(tree):
+            if used is None:
+                return _Reads(frozenset(), frozenset(), anything=True)
+            todo.append(used)
+    bound = {n.name for tree in trees.values() for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
+    skip = _BLOCK_NAMES | (safe - bound)
+    attrs: set[str] = set()
+    computed: set[str] = set()
+    for tree in trees.values():
+        for getattr_node in tree.find_all(nodes.Getattr):
+            if not (isinstance(getattr_node.node, nodes.Name) and getattr_node.node.name in skip):
+                attrs.add(getattr_node.attr)
+        for const in tree.find_all(nodes.Const):
+            if isinstance(const.value, str):
+                attrs.add(const.value)
+        for item in tree.find_all(nodes.Getitem):
+            base = item.node
+            if not isinstance(item.arg, nodes.Const) and isinstance(base, nodes.Name) and base.name not in skip:
+                computed.add(base.name)
+        for flt in tree.find_all(nodes.Filter):
+            if flt.name == "attr" and not all(isinstance(a, nodes.Const) for a in flt.args):
+                return _Reads(frozenset(), frozenset(), anything=True)
+    return _Reads(frozenset(attrs), frozenset(computed))
