@@ -15,7 +15,9 @@ Not a test: it prints a table and exits 0 unless the corpus itself is broken. It
    cold build (site/, its kept spare .site.spare/ and .cache/ deleted), no-change rebuild, one-record edit (a sentence
    appended to one notice) and one-template edit (a comment inserted into the corpus's own
    templates/kinds/notice.html), and the ``serve`` path from saving a file to the rebuilt
-   page being on disk when ``sunshine.serve.Rebuilder`` exists (else n/a);
+   page being on disk when ``sunshine.serve.Rebuilder`` exists (else n/a): the save is
+   heard by the server's own watcher (``sunshine.watch.NotifyWatcher``), as in
+   ``build.py serve``, and its latency counts;
 4. for each installed peer the same cold / no-change / one-record edit, and a layout edit
    where the peer has a layout file of ours (Hugo, Eleventy);
 5. alternates: round 1 runs every tool's sequence once (sunshine, sunshine without search,
@@ -392,15 +394,26 @@ def serve_probe(root: Path, rel: str, page: str, runs: int) -> dict[str, Any]:
             else:
                 rebuild()
 
+        watcher = _watcher(root)
         started = time.perf_counter()
         call()  # first build (the server's start)
         first = time.perf_counter() - started
         times = []
         for i in range(runs):
+            time.sleep(0.5)  # the editor is not that fast
+            if watcher is not None:
+                watcher.poll(time.monotonic())
             marker = f"（保存即生成第{i + 1}次）"
             append_sentence(source, marker)
             saved = time.perf_counter()
-            call()
+            if watcher is None:
+                call()
+            else:  # as the server does: hear the save, then rebuild what changed
+                changed: list[str] = []
+                while not changed and time.perf_counter() < saved + 60:
+                    changed = watcher.poll(time.monotonic())
+                    time.sleep(0.002)
+                rebuild(changed)
             deadline = saved + 300
             while not contains(target, marker):
                 if time.perf_counter() > deadline:
@@ -409,9 +422,21 @@ def serve_probe(root: Path, rel: str, page: str, runs: int) -> dict[str, Any]:
             times.append(time.perf_counter() - saved)
     except Exception as exc:
         return {"na": f"Rebuilder failed: {type(exc).__name__}: {exc}"}
+    finally:
+        if locals().get("watcher") is not None:
+            watcher.close()
     import resource
 
     return {"first": first, "times": times, "rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
+
+
+def _watcher(root: Path) -> Any:
+    """The server's own watcher when it has one (sunshine.watch.NotifyWatcher), else None."""
+    try:
+        from sunshine.watch import NotifyWatcher  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return None
+    return NotifyWatcher(root)
 
 
 def run_serve(root: Path, rec: C.Rec, runs: int, py: str) -> dict[str, Any]:

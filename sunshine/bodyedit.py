@@ -58,7 +58,8 @@ from .yamlcache import YamlCache
 __all__ = ["Snapshot", "quick_rebuild"]
 
 _BLOCK_NAMES = frozenset({"self", "loop", "caller", "varargs", "kwargs"})
-_PLAIN = (str, bytes, int, float, bool, type(None), dt.date, dt.timedelta)
+_PLAIN = (str, bytes, int, float, bool, type(None), dt.date, dt.datetime, dt.timedelta)  # hold no view
+_PLAIN_TYPES = frozenset(_PLAIN)
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ class Snapshot:
     _reads: dict[str, _Reads] = field(default_factory=dict)
     _links: dict[str, tuple[str | None, str | None]] | None = None
     _sums: dict[str, str] | None = None
+    _sources: dict[str, int] = field(default_factory=dict)  # source path: its place in site.sources
 
     @classmethod
     def of(cls, site: Site, files: dict[str, bytes]) -> Snapshot | None:
@@ -106,6 +108,7 @@ class Snapshot:
         self._shared = frozenset(k for keys in shared.values() for k in keys)
         self._safe = frozenset(name for name, keys in shared.items() if not keys)
         self._links = link_map(self.site)
+        self._sources = {source.path: i for i, source in enumerate(self.site.sources)}
         self._sums = read_digests(self.site.options.output.resolve())
 
     def reads(self, template: str) -> _Reads:
@@ -124,19 +127,20 @@ def quick_rebuild(snap: Snapshot, options: BuildOptions, changed: Iterable[str])
     site = snap.site
     if not _same_moment(snap, options):
         return None
-    sources = {s.path: s for s in site.sources}
+    snap.prime()
+    assert snap._uses is not None and snap._links is not None and snap._sums is not None
+    if not snap._sums:  # the output's manifest is gone or damaged
+        return None
     edits: list[tuple[Source, Record]] = []
     for rel in sorted(set(changed)):
-        old = sources.get(rel)
+        place = snap._sources.get(rel)
         record = site.records.get(rel)
-        if old is None or record is None:
+        if place is None or record is None:
             return None
-        new = _reread(site, old)
+        new = _reread(site, site.sources[place])
         if new is None:
             return None
         edits.append((new, dataclasses.replace(record, body=new.body, body_line=new.body_line)))
-    snap.prime()
-    assert snap._uses is not None and snap._links is not None and snap._sums is not None
     keys = {record.key for _, record in edits}
     problems = Problems(strict=options.strict)
     problems.extend(p for p in site.problems if not (p.path in keys and (p.field == BODY_FIELD or p.code in GUARD_CODES)))
@@ -172,7 +176,7 @@ def quick_rebuild(snap: Snapshot, options: BuildOptions, changed: Iterable[str])
     snap.state.pages.update(pages)
     for source, record in edits:
         site.records[record.key] = record
-        site.sources[site.sources.index(sources[source.path])] = source
+        site.sources[snap._sources[source.path]] = source
     site.problems = problems
     return sorted(written)
 
@@ -235,16 +239,23 @@ def _records_in(values: Iterable[Any]) -> set[str]:
     todo = list(values)
     while todo:
         value = todo.pop()
-        if isinstance(value, RecordView):
+        kind = type(value)
+        if kind is RecordView:
             found.add(value.key)
-        elif isinstance(value, _PLAIN) or id(value) in seen:
+        elif kind in _PLAIN_TYPES or id(value) in seen:
             continue
+        elif kind is list or kind is tuple:  # mostly lists of views: one pass each, in C
+            seen.add(id(value))
+            found.update(v.key for v in value if type(v) is RecordView)
+            todo.extend(v for v in value if type(v) is not RecordView and type(v) not in _PLAIN_TYPES)
         else:
             seen.add(id(value))
             if isinstance(value, dict):
                 todo.extend(value.values())
             elif isinstance(value, (list, tuple, set, frozenset)):
                 todo.extend(value)
+            elif isinstance(value, RecordView):
+                found.add(value.key)
             elif dataclasses.is_dataclass(value) and not isinstance(value, type):
                 todo.extend(getattr(value, f.name) for f in dataclasses.fields(value))
     return found

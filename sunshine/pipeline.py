@@ -25,7 +25,7 @@ from .validate import validate_site
 from .write import write_site
 from .yamlcache import YamlCache
 
-__all__ = ["LABELS", "STEPS", "build", "build_in_memory", "build_or_reuse", "check", "prepare", "write"]
+__all__ = ["LABELS", "STEPS", "build", "build_in_memory", "build_or_reuse", "check", "collector_paused", "prepare", "write"]
 
 log = logging.getLogger("sunshine")
 progress = logging.getLogger("sunshine.progress")
@@ -44,7 +44,7 @@ def _timed(name: str, step: Callable[[], T]) -> T:
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Python's cycle collector off while a build runs, as it was afterwards.
 
     A build allocates millions of objects and frees nearly all of them by reference
@@ -91,7 +91,7 @@ def build_in_memory(
     ``yaml`` parsed front matter (:mod:`sunshine.yamlcache`); ``keep`` leaves what the
     render saw in ``site.memo["render"]`` (:mod:`sunshine.bodyedit`).
     """
-    with _collector_paused():
+    with collector_paused():
         site = prepare(options, yaml)
         files = _timed("render", lambda: render_site(site, pages, keep))
         _stop_on_errors(site)
@@ -122,7 +122,7 @@ def build(options: BuildOptions, pages: PageCache | None = None) -> tuple[Site, 
 
 def write(site: Site, files: dict[str, bytes], pages: PageCache) -> Path:
     """Write the output folder and tell the page cache what is in it now."""
-    with _collector_paused():
+    with collector_paused():
         out = _timed("write", lambda: write_site(site, files, frozenset(pages.verified)))
         keys: dict[str, str] = site.memo.get("page_keys", {})
         pages.remember((path, key, files[path]) for path, key in keys.items())

@@ -58,7 +58,7 @@ from .bodyedit import Snapshot, quick_rebuild
 from .config import load_config
 from .outputs.search import BUNDLE
 from .pagecache import PageCache
-from .pipeline import build_in_memory, write
+from .pipeline import build_in_memory, collector_paused, write
 from .problems import BuildFailed, Problems
 from .site import BuildOptions, Site
 from .watch import ChangeWatcher, NotifyWatcher
@@ -130,6 +130,9 @@ class Rebuilder:
         self.snapshot = None  # the output changes now
         write(site, files, self.pages)
         self.snapshot = Snapshot.of(site, files)
+        if self.snapshot is not None:
+            with collector_paused():
+                self.snapshot.prime()  # now, so the first edit is as quick as the next
         return site
 
     def _quick(self, options: BuildOptions) -> Site | None:
@@ -137,7 +140,8 @@ class Rebuilder:
         if self.snapshot is None or not self.dirty:
             return None
         try:
-            written = quick_rebuild(self.snapshot, options, self.dirty)
+            with collector_paused():
+                written = quick_rebuild(self.snapshot, options, self.dirty)
         except BuildFailed:
             raise
         except Exception as exc:  # unexpected: a full build decides

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -256,3 +257,25 @@ def test_what_a_template_reads() -> None:
     assert reads("{% include name %}").anything
     assert reads("{{ v | attr(name) }}").anything
     assert reads("{% extends 'base.html' %}", **{"base.html": "{{ record.toc }}"}).attrs >= {"toc"}
+
+
+def test_a_damaged_manifest_is_written_whole_again(sample_root: Path, rebuilder: Rebuilder, counter: Counter) -> None:
+    out = rebuilder.options.output
+    (out / "manifest.json").write_text("{", encoding="utf-8")
+    add_to_body(sample_root, SAMPLE_NOTICE, "以下三名同志拟列为发展对象")
+    assert rebuilder.rebuild([SAMPLE_NOTICE]).ok
+    assert counter.full == 1
+    assert_same_as_full_build(rebuilder)
+    files = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"]
+    assert files.keys() == on_disk(out).keys() - {"manifest.json", "SHA256SUMS"}
+
+
+def test_without_a_manifest_to_start_from_a_full_build_is_made(sample_root: Path, rebuilder: Rebuilder, counter: Counter) -> None:
+    snapshot = rebuilder.snapshot
+    assert snapshot is not None
+    (rebuilder.options.output / "manifest.json").unlink()
+    snapshot._uses = None  # as if not primed yet
+    add_to_body(sample_root, SAMPLE_NOTICE, "以下三名同志拟列为发展对象")
+    assert rebuilder.rebuild([SAMPLE_NOTICE]).ok
+    assert counter.full == 2
+    assert_same_as_full_build(rebuilder)
