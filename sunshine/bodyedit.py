@@ -48,8 +48,8 @@ from .guard import guard_record
 from .load import read_source
 from .outputs import feeds
 from .outputs.schedule import next_change
-from .problems import BuildFailed, Problems
-from .render import BODY_FIELD, RenderState, page_context, report_body
+from .problems import BODY_FIELD, BuildFailed, Problems
+from .render import RenderState, page_context, report_body
 from .site import BuildOptions, Record, Site, Source
 from .views import RecordView, record_view
 from .write import patch_site, read_digests

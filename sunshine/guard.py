@@ -24,7 +24,7 @@ from typing import Any
 from .cachefile import engine_fingerprint, save_json
 from .forkmap import fork_map
 from .personal import find_personal_data, normalise_phone
-from .problems import Problems
+from .problems import BODY_FIELD, Problems
 from .site import Record, Site
 
 Finding = tuple[int, str, str, str]  # line, message, hint, field
@@ -147,7 +147,7 @@ def _scan(scan: _Scan) -> list[Finding]:
             found.append((record.line_of(field), f"{hit.label}“{hit.value}”不能公开", f"请删除或脱敏为 {hit.masked}", field))
     for hit in find_personal_data(record.body, allowed):
         line = record.body_line + record.body[: hit.start].count("\n")
-        found.append((line, f"{hit.label}“{hit.value}”不能公开", f"请删除或脱敏为 {hit.masked}", "正文"))
+        found.append((line, f"{hit.label}“{hit.value}”不能公开", f"请删除或脱敏为 {hit.masked}", BODY_FIELD))
     return found
 
 

@@ -19,7 +19,9 @@ from typing import Literal
 
 Severity = Literal["error", "warning"]
 
-__all__ = ["BuildFailed", "Problem", "Problems", "suggest"]
+__all__ = ["BODY_FIELD", "BuildFailed", "Problem", "Problems", "suggest"]
+
+BODY_FIELD = "正文"  # the field named by every problem found in a record's Markdown body
 
 
 @dataclass(frozen=True, order=True)

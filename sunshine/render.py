@@ -20,15 +20,14 @@ from .markdown import Rendered
 from .options import THEME_DIR
 from .outputs import calendar, data, feeds, schedule, sitemap
 from .pagecache import PageCache, TemplateDeps
-from .problems import Problems
+from .problems import BODY_FIELD, Problems
 from .qr import qr_svg
 from .route import output_path
 from .site import Site
 from .views import LinkView, RecordView, cn_date, cn_range, money, record_view
 
-__all__ = ["BODY_FIELD", "PARALLEL_MIN", "THEME_DIR", "Output", "RenderState", "make_environment", "page_context", "render_site", "report_body"]
+__all__ = ["PARALLEL_MIN", "THEME_DIR", "Output", "RenderState", "make_environment", "page_context", "render_site", "report_body"]
 
-BODY_FIELD = "正文"  # the field named by every problem found in a body
 PARALLEL_MIN = 400  # below this many pages to render, forking workers costs more than it saves
 
 

@@ -24,7 +24,7 @@ Three pieces are testable without sockets: :class:`Rebuilder` (one rebuild, its
 result), the watchers of :mod:`sunshine.watch` (when to rebuild) and
 :class:`Preview` (what a request gets). Only :func:`serve` opens a port. livereload is used for its
 websocket handler and client script only: its own watcher throttles reloads
-(3 s) and reloads once on the first scan, so Sunshine polls by itself and calls
+(3 s) and reloads once on the first scan, so Sunshine watches by itself and calls
 ``LiveReloadHandler.reload_waiters`` after each rebuild. The page's own
 Content-Security-Policy stays intact: the client script is loaded from the same
 origin, not inlined.

@@ -279,3 +279,18 @@ def test_without_a_manifest_to_start_from_a_full_build_is_made(sample_root: Path
     assert rebuilder.rebuild([SAMPLE_NOTICE]).ok
     assert counter.full == 2
     assert_same_as_full_build(rebuilder)
+
+
+def test_files_shared_with_the_spare_folder_are_replaced_not_written_through(sample_root: Path, rebuilder: Rebuilder) -> None:
+    assert rebuilder.rebuild().ok  # a second full build: the spare now shares files with the output
+    out = rebuilder.options.output
+    spare = out.parent / f".{out.name}.spare"
+    page, kept = out / SAMPLE_NOTICE_PAGE, spare / SAMPLE_NOTICE_PAGE
+    assert page.stat().st_ino == kept.stat().st_ino
+    before = kept.read_bytes()
+    add_to_body(sample_root, SAMPLE_NOTICE, "以下三名同志拟列为发展对象")
+    assert rebuilder.rebuild([SAMPLE_NOTICE]).ok
+    assert kept.read_bytes() == before and ADDED.encode() in page.read_bytes()
+    assert not list(out.rglob(".*.part-*"))  # no half-written file left
+    assert rebuilder.rebuild().ok  # and the next full build starts from that spare correctly
+    assert_same_as_full_build(rebuilder)
