@@ -96,7 +96,8 @@ class Snapshot:
         return cls(site, files, state, next_change(site))
 
     def prime(self) -> None:
-        """Index which pages show which records (done once, before the first edit)."""
+        """Index which pages show which records and what their templates read (once,
+        before the first edit)."""
         if self._uses is not None:
             return
         uses: dict[str, set[str]] = {}
@@ -110,6 +111,8 @@ class Snapshot:
         self._links = link_map(self.site)
         self._sources = {source.path: i for i, source in enumerate(self.site.sources)}
         self._sums = read_digests(self.site.options.output.resolve())
+        for template in sorted({template for template, _, _ in self.state.pages.values()}):
+            self.reads(template)
 
     def reads(self, template: str) -> _Reads:
         if template not in self._reads:
@@ -291,7 +294,10 @@ def _template_reads(env: jinja2.Environment, name: str, safe: frozenset[str]) ->
         if current in trees:
             continue
         assert env.loader is not None
-        source, _, _ = env.loader.get_source(env, current)
+        try:
+            source, _, _ = env.loader.get_source(env, current)
+        except jinja2.TemplateNotFound:  # ``include … ignore missing``: it may appear later
+            return _Reads(frozenset(), frozenset(), anything=True)
         trees[current] = tree = env.parse(source, current)
         for used in jinja_meta.find_referenced_templates(tree):
             if used is None:

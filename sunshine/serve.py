@@ -131,8 +131,12 @@ class Rebuilder:
         write(site, files, self.pages)
         self.snapshot = Snapshot.of(site, files)
         if self.snapshot is not None:
-            with collector_paused():
-                self.snapshot.prime()  # now, so the first edit is as quick as the next
+            try:
+                with collector_paused():
+                    self.snapshot.prime()  # now, so the first edit is as quick as the next
+            except Exception as exc:  # the site is written; later edits are full builds
+                log.debug("no quick rebuilds (%s: %s)", type(exc).__name__, exc)
+                self.snapshot = None
         return site
 
     def _quick(self, options: BuildOptions) -> Site | None:

@@ -294,3 +294,7 @@ def test_files_shared_with_the_spare_folder_are_replaced_not_written_through(sam
     assert not list(out.rglob(".*.part-*"))  # no half-written file left
     assert rebuilder.rebuild().ok  # and the next full build starts from that spare correctly
     assert_same_as_full_build(rebuilder)
+
+
+def test_an_optional_include_that_is_missing_counts_as_reading_everything() -> None:
+    assert reads("{% include 'partials/extra.html' ignore missing %}").anything
