@@ -25,7 +25,8 @@ Which attributes a template reads is found in its syntax tree: every ``x.name`` 
 ``self`` and ``loop`` and on shared values that hold no record (``site``,
 ``org_names``…). A subscript with a computed key, ``v[name]``, counts as reading
 everything of ``v`` unless ``v`` holds no record on that page. A template chosen at
-run time counts as reading everything.
+run time, a missing optional include, ``attr(name)`` with a computed name, ``tojson``
+and ``pprint`` count as reading everything.
 
 The quick rebuild keeps the last build's time, as a no-change build keeps its output.
 """
@@ -58,6 +59,7 @@ from .yamlcache import YamlCache
 __all__ = ["Snapshot", "quick_rebuild"]
 
 _BLOCK_NAMES = frozenset({"self", "loop", "caller", "varargs", "kwargs"})
+_WHOLE = frozenset({"tojson", "pprint"})  # filters that show a whole value
 _PLAIN = (str, bytes, int, float, bool, type(None), dt.date, dt.datetime, dt.timedelta)  # hold no view
 _PLAIN_TYPES = frozenset(_PLAIN)
 
@@ -319,6 +321,6 @@ def _template_reads(env: jinja2.Environment, name: str, safe: frozenset[str]) ->
             if not isinstance(item.arg, nodes.Const) and isinstance(base, nodes.Name) and base.name not in skip:
                 computed.add(base.name)
         for flt in tree.find_all(nodes.Filter):
-            if flt.name == "attr" and not all(isinstance(a, nodes.Const) for a in flt.args):
+            if flt.name in _WHOLE or (flt.name == "attr" and not all(isinstance(a, nodes.Const) for a in flt.args)):
                 return _Reads(frozenset(), frozenset(), anything=True)
     return _Reads(frozenset(attrs), frozenset(computed))

@@ -256,6 +256,7 @@ def test_what_a_template_reads() -> None:
     assert reads("{{ v[name] }}{{ site[name] }}{{ counts[y] }}").computed == {"v", "counts"}
     assert reads("{% include name %}").anything
     assert reads("{{ v | attr(name) }}").anything
+    assert reads("{{ items | tojson }}").anything
     assert reads("{% extends 'base.html' %}", **{"base.html": "{{ record.toc }}"}).attrs >= {"toc"}
 
 
