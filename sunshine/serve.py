@@ -189,11 +189,11 @@ class Rebuilder:
         return self.last
 
     def _relative(self, path: str | Path) -> str:
-        full = self.options.root / path
-        try:
-            return full.resolve().relative_to(self.options.root.resolve()).as_posix()
-        except ValueError:
-            return Path(path).as_posix()
+        given = Path(path)
+        for root in (self.options.root, self.options.root.resolve()):
+            if given.is_relative_to(root):
+                return given.relative_to(root).as_posix()
+        return given.as_posix()  # relative already (or elsewhere: then no source, a full build)
 
 
 def _config_prefix(root: Path) -> str:
