@@ -123,9 +123,10 @@ class NotifyWatcher:
                 *paths, watch_filter=None, debounce=1000, step=max(1, round(settle * 1000)), stop_event=self._stop,
                 rust_timeout=200, yield_on_timeout=True, raise_interrupt=False,
             )
-            self.listening = True
-            self._started.set()
-            for found in changes:
+            for found in changes:  # the first answer (a change, or none within 0.2 s) shows it listens
+                if not self.listening:
+                    self.listening = True
+                    self._started.set()
                 if found:
                     self._heard.put({path for _, path in found})
         except Exception as exc:  # no notices (no inotify, too many watches…): the scan carries on alone
