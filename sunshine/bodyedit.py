@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,6 +62,7 @@ _BLOCK_NAMES = frozenset({"self", "loop", "caller", "varargs", "kwargs"})
 _WHOLE = frozenset({"tojson", "pprint"})  # filters that show a whole value
 _PLAIN = (str, bytes, int, float, bool, type(None), dt.date, dt.datetime, dt.timedelta)  # hold no view
 _PLAIN_TYPES = frozenset(_PLAIN)
+Also = Callable[[dict[str, bytes], list[Record]], dict[str, bytes | None]]
 
 
 @dataclass(frozen=True)
@@ -75,19 +76,27 @@ class _Reads:
 
 @dataclass
 class Snapshot:
-    """The last good build, as the preview server keeps it for quick rebuilds."""
+    """The last good build, as quick rebuilds need it.
+
+    The preview server keeps it in memory (:meth:`of`); the command line keeps its
+    parts in ``.cache/quick/`` (:mod:`sunshine.quickstore`), where ``files``,
+    ``sources``, ``site.records`` and the views and pages are read only when used.
+    """
 
     site: Site
-    files: dict[str, bytes]
+    files: MutableMapping[str, bytes]  # output path: bytes on disk
     state: RenderState
     until: dt.datetime | None
-    _uses: dict[str, set[str]] | None = None  # record key: pages whose own context holds its view
-    _shared: frozenset[str] = frozenset()  # record keys in the shared context (every page)
-    _safe: frozenset[str] = frozenset()  # shared names that hold no record
+    uses: dict[str, set[str]] | None = None  # record key: pages whose own context holds its view
+    shared: frozenset[str] = frozenset()  # record keys in the shared context (every page)
+    safe: frozenset[str] = frozenset()  # shared names that hold no record
+    links: dict[str, tuple[str | None, str | None]] | None = None
+    sources: MutableMapping[str, Source] | None = None  # by path
+    templates: frozenset[str] = frozenset()  # every page's template
+    page_meta: dict[str, tuple[str, frozenset[str]]] | None = None  # where pages are read when used:
+    # target: its template, the names of its own values that hold no record
+    sums: dict[str, str] | None = None
     _reads: dict[str, _Reads] = field(default_factory=dict)
-    _links: dict[str, tuple[str | None, str | None]] | None = None
-    _sums: dict[str, str] | None = None
-    _sources: dict[str, int] = field(default_factory=dict)  # source path: its place in site.sources
 
     @classmethod
     def of(cls, site: Site, files: dict[str, bytes]) -> Snapshot | None:
@@ -100,32 +109,55 @@ class Snapshot:
     def prime(self) -> None:
         """Index which pages show which records and what their templates read (once,
         before the first edit)."""
-        if self._uses is not None:
-            return
+        if self.uses is None:
+            self.index()
+        if self.sums is None:
+            self.sums = read_digests(self.site.options.output.resolve())
+        for template in sorted(self.templates):
+            self.reads(template)
+
+    def index(self) -> None:
+        """Which pages hold which records, from the render state and the site."""
         uses: dict[str, set[str]] = {}
         for target, (_, _, extra) in self.state.pages.items():
             for key in _records_in(extra.values()):
                 uses.setdefault(key, set()).add(target)
-        self._uses = uses
+        self.uses = uses
         shared: dict[str, set[str]] = {name: _records_in([value]) for name, value in self.state.common.items()}
-        self._shared = frozenset(k for keys in shared.values() for k in keys)
-        self._safe = frozenset(name for name, keys in shared.items() if not keys)
-        self._links = link_map(self.site)
-        self._sources = {source.path: i for i, source in enumerate(self.site.sources)}
-        self._sums = read_digests(self.site.options.output.resolve())
-        for template in sorted({template for template, _, _ in self.state.pages.values()}):
-            self.reads(template)
+        self.shared = frozenset(k for keys in shared.values() for k in keys)
+        self.safe = frozenset(name for name, keys in shared.items() if not keys)
+        self.links = link_map(self.site)
+        self.sources = {source.path: source for source in self.site.sources}
+        self.templates = frozenset(template for template, _, _ in self.state.pages.values())
+
+    def template_of(self, target: str) -> str:
+        return self.page_meta[target][0] if self.page_meta is not None else self.state.pages[target][0]
+
+    def plain_names(self, target: str) -> frozenset[str]:
+        """Names of the page's own values known to hold no record."""
+        return self.page_meta[target][1] if self.page_meta is not None else frozenset()
+
+    def describe_pages(self) -> None:
+        """Fill :attr:`page_meta`, so a store can decide most pages without reading them."""
+        self.page_meta = {
+            target: (template, frozenset(name for name, value in extra.items() if not _records_in([value])))
+            for target, (template, _, extra) in self.state.pages.items()
+        }
 
     def reads(self, template: str) -> _Reads:
         if template not in self._reads:
-            self._reads[template] = _template_reads(self.state.env, template, self._safe)
+            self._reads[template] = _template_reads(self.state.env, template, self.safe)
         return self._reads[template]
 
 
-def quick_rebuild(snap: Snapshot, options: BuildOptions, changed: Iterable[str]) -> list[str] | None:
+def quick_rebuild(
+    snap: Snapshot, options: BuildOptions, changed: Iterable[str], also: Also | None = None,
+) -> list[str] | None:
     """Apply body edits in ``changed`` (paths relative to the site root) to the output.
 
-    Returns the output files rewritten, or None when a full build is needed. Raises
+    ``also`` adds files that follow from the new pages (the search index), given the
+    pages written and the records edited; None there removes a file.
+    Returns the output files rewritten or removed, or None when a full build is needed. Raises
     :class:`BuildFailed` when an edited body has errors; then nothing is written and
     ``snap`` is as it was.
     """
@@ -133,16 +165,16 @@ def quick_rebuild(snap: Snapshot, options: BuildOptions, changed: Iterable[str])
     if not _same_moment(snap, options):
         return None
     snap.prime()
-    assert snap._uses is not None and snap._links is not None and snap._sums is not None
-    if not snap._sums:  # the output's manifest is gone or damaged
+    assert snap.uses is not None and snap.links is not None and snap.sums is not None and snap.sources is not None
+    if not snap.sums:  # the output's manifest is gone or damaged
         return None
     edits: list[tuple[Source, Record]] = []
     for rel in sorted(set(changed)):
-        place = snap._sources.get(rel)
+        old = snap.sources.get(rel)
         record = site.records.get(rel)
-        if place is None or record is None:
+        if old is None or record is None:
             return None
-        new = _reread(site, site.sources[place])
+        new = _reread(site, old)
         if new is None:
             return None
         edits.append((new, dataclasses.replace(record, body=new.body, body_line=new.body_line)))
@@ -156,7 +188,7 @@ def quick_rebuild(snap: Snapshot, options: BuildOptions, changed: Iterable[str])
         if record.key not in published:
             continue  # not in this edition: nothing shows its body
         guard_record(site, record, problems)
-        rendered = render_body(record, snap._links)
+        rendered = render_body(record, snap.links)
         report_body(problems, record.key, rendered)
         old_view = snap.state.views[record.key]
         view = record_view(record, site, rendered.html, tuple(rendered.toc), snap.state.links, old_view.corrected_by)
@@ -166,24 +198,30 @@ def quick_rebuild(snap: Snapshot, options: BuildOptions, changed: Iterable[str])
         views[record.key] = view
     if problems.errors:
         raise BuildFailed(problems)
-    if any(changes[key] and key in snap._shared for key in changes):
+    if any(changes[key] and key in snap.shared for key in changes):
         return None
     pages, written = _render_again(snap, views, changes)
     if any("description" in attrs for attrs in changes.values()):
         public = [views.get(k, v) for k, v in snap.state.views.items() if v.status != "gone"]
         written.update((path, text.encode("utf-8")) for path, text in feeds.all_feeds(site, public).items())
     written = {path: content for path, content in written.items() if snap.files.get(path) != content}
-    if written:
-        patch_site(site, written, snap._sums)
+    following = also(written, [record for _, record in edits]) if also is not None else {}
+    if written or following:
+        patch_site(site, {**written, **following}, snap.sums)
     # Commit: the snapshot now stands for the files on disk.
     snap.files.update(written)
+    for path, content in following.items():
+        if content is None:
+            snap.files.pop(path, None)
+        else:
+            snap.files[path] = content
     snap.state.views.update(views)
     snap.state.pages.update(pages)
     for source, record in edits:
         site.records[record.key] = record
-        site.sources[snap._sources[source.path]] = source
+        snap.sources[source.path] = source
     site.problems = problems
-    return sorted(written)
+    return sorted({*written, *following})
 
 
 def _same_moment(snap: Snapshot, options: BuildOptions) -> bool:
@@ -214,13 +252,16 @@ def _render_again(
     snap: Snapshot, views: dict[str, RecordView], changes: dict[str, frozenset[str]]
 ) -> tuple[dict[str, tuple[str, str, dict[str, Any]]], dict[str, bytes]]:
     """The pages to render again, with the new views in their contexts, and their bytes."""
-    assert snap._uses is not None
+    assert snap.uses is not None
     state = snap.state
     pages: dict[str, tuple[str, str, dict[str, Any]]] = {}
     for key, view in views.items():
-        for target in sorted(snap._uses.get(key, ())):
-            template, path, extra = pages.get(target, state.pages[target])
-            if _reads_any(snap.reads(template), changes[key], extra, key):
+        for target in sorted(snap.uses.get(key, ())):
+            reads = snap.reads(snap.template_of(target))
+            if not changes[key] or not (reads.anything or reads.attrs & changes[key] or reads.computed - snap.plain_names(target)):
+                continue  # decided without the page's own values
+            template, path, extra = pages.get(target) or state.pages[target]
+            if _reads_any(reads, changes[key], extra, key):
                 pages[target] = (template, path, {name: _swap(value, view) for name, value in extra.items()})
     written = {
         target: state.env.get_template(template).render(page_context(state.common, path, extra)).encode("utf-8")

@@ -288,7 +288,7 @@ def _summary(summary: BuildSummary, written: Path | None, root: Path, seconds: f
         lines.append(i18n.text("checked", lang, **counts))
     else:
         where = written.relative_to(root) if written.is_relative_to(root) else written
-        pages = sum(1 for p in written.rglob("*.html"))
+        pages = summary.pages if summary.pages is not None else sum(1 for p in written.rglob("*.html"))
         if seconds is None:
             lines.append(i18n.text("built", lang, where=where, pages=pages, **counts))
         else:

@@ -26,6 +26,7 @@ import json
 import logging
 import os
 import subprocess
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 
 # Only light modules above: a no-change build ends here before the engine is loaded.
 
-__all__ = ["BuildSummary", "build_or_reuse", "inputs_key", "record", "reuse"]
+__all__ = ["BuildSummary", "Inputs", "build_or_reuse", "inputs_key", "read_inputs", "record", "reuse"]
 
 log = logging.getLogger("sunshine")
 
@@ -62,6 +63,7 @@ class BuildSummary:
     problems: list[Problem] = field(default_factory=list)
     reminders: list[str] = field(default_factory=list)
     reused: bool = False
+    pages: int | None = None  # HTML files in the output, when known
 
     @classmethod
     def of(cls, site: Site) -> BuildSummary:
@@ -94,37 +96,70 @@ def _git_head(root: Path) -> str:
     return done.stdout.strip() if done.returncode == 0 else "-"
 
 
-def inputs_key(options: BuildOptions) -> str:
-    """A SHA-256 of everything a build of ``options`` reads, the clock excepted."""
+@dataclass(frozen=True)
+class Inputs:
+    """What a build reads: a digest of everything but the files, and each file's SHA-256."""
+
+    facts: str
+    files: dict[str, str]  # "site/content/…" or "theme/templates/…": SHA-256
+
+    @property
+    def key(self) -> str:
+        h = hashlib.sha256(self.facts.encode() + b"\0")
+        for path, digest in self.files.items():
+            h.update(f"{path}\0{digest}\0".encode())
+        return h.hexdigest()
+
+
+def read_inputs(options: BuildOptions) -> Inputs:
+    """Everything a build of ``options`` reads, the clock excepted."""
     h = hashlib.sha256(f"{FORMAT}\0{engine_fingerprint()}\0".encode())
     for name in LIBRARIES:
         h.update(f"{name}={package_version(name)}\0".encode())
     facts = [options.edition, options.strict, options.admin, options.history, str(options.output.resolve()), search_enabled()]
     h.update(json.dumps(facts).encode() + b"\0")
-    root, theme = options.root.resolve(), THEME_DIR.resolve()
-    inputs = [("site", root, name) for name in ("config.yaml", *INPUT_FOLDERS)]
-    if theme != root:
-        inputs += [("theme", theme, name) for name in ("templates", "static")]
-    for label, base, name in inputs:
-        for path in _files(base / name):
-            h.update(f"{label}/{path.relative_to(base).as_posix()}\0".encode())
-            h.update(hashlib.sha256(path.read_bytes()).digest())
     if options.history:
         h.update(f"git={_git_head(options.root)}\0".encode())
     if options.admin:
         package = options.root / "node_modules" / "decap-cms" / "package.json"
         h.update(package.read_bytes() if package.is_file() else b"-")
-    return h.hexdigest()
+    root, theme = options.root.resolve(), THEME_DIR.resolve()
+    inputs = [("site", root, name) for name in ("config.yaml", *INPUT_FOLDERS)]
+    if theme != root:
+        inputs += [("theme", theme, name) for name in ("templates", "static")]
+    files: dict[str, str] = {}
+    for label, base, name in inputs:
+        for rel in _files(str(base), name):
+            with open(os.path.join(base, rel), "rb") as stream:
+                files[f"{label}/{rel}"] = hashlib.file_digest(stream, "sha256").hexdigest()
+    return Inputs(h.hexdigest(), files)
 
 
-def _files(top: Path) -> list[Path]:
-    if top.is_file():
-        return [top]
-    found: list[Path] = []
-    for folder, dirs, names in os.walk(top):
-        dirs.sort()
-        found.extend(Path(folder) / n for n in sorted(names))
-    return found
+def inputs_key(options: BuildOptions) -> str:
+    """A SHA-256 of everything a build of ``options`` reads, the clock excepted."""
+    return read_inputs(options).key
+
+
+def _files(base: str, name: str) -> list[str]:
+    """The files at or under ``base/name``, as sorted paths relative to ``base``."""
+    top = os.path.join(base, name)
+    if os.path.isfile(top):
+        return [name]
+    found: list[str] = []
+    folders = [(top, name + "/")]
+    while folders:
+        folder, rel = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir():  # as os.walk: a link to a folder is not followed
+                if not entry.is_symlink():
+                    folders.append((entry.path, rel + entry.name + "/"))
+            elif entry.is_file():
+                found.append(rel + entry.name)
+    return sorted(found)
 
 
 def _output_stats(out: Path) -> dict[str, list[int]]:
@@ -143,63 +178,135 @@ def _output_stats(out: Path) -> dict[str, list[int]]:
     return stats
 
 
-def record(site: Site, key: str, out: Path) -> None:
-    """Remember a successful build of ``key`` into ``out`` (only with the cache on)."""
-    if not site.options.cache:
-        return
+def record(site: Site, inputs: Inputs, out: Path, quick: str | None = None) -> dict[str, list[int]]:
+    """Remember a successful build of ``inputs`` into ``out``; ``quick``: the id of its
+    store for quick rebuilds (:mod:`sunshine.quickstore`). The output's files and stats."""
     from .outputs.schedule import next_change
 
     moment = next_change(site)
     summary = BuildSummary.of(site)
+    outputs = _output_stats(out)
     doc = {
         "format": FORMAT,
-        "key": key,
+        "key": inputs.key,
+        "facts": inputs.facts,
+        "files": inputs.files,
+        "quick": quick,
         "built": site.options.now.isoformat(),
         "timezone": site.cfg.site.timezone,
         "valid_until": moment.isoformat() if moment else None,
-        "outputs": _output_stats(out),
+        "outputs": outputs,
         "summary": {**asdict(summary), "problems": [asdict(p) for p in summary.problems]},
     }
     save_json(_state_file(site.options), doc)
+    return outputs
 
 
-def reuse(options: BuildOptions, key: str) -> BuildSummary | None:
+def _pages(outputs: dict[str, Any]) -> int:
+    return sum(1 for path in outputs if path.endswith(".html"))
+
+
+def _read(options: BuildOptions) -> dict[str, Any] | None:
+    try:
+        doc = json.loads(_state_file(options).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return doc if isinstance(doc, dict) and doc.get("format") == FORMAT else None
+
+
+def _summary(s: dict[str, Any], problems: list[Problem], reused: bool, outputs: dict[str, Any]) -> BuildSummary:
+    return BuildSummary(
+        str(s["edition"]), int(s["published"]), int(s["held"]), dict(s["per_kind"]), dict(s["per_scope"]),
+        problems, [str(x) for x in s["reminders"]], reused=reused, pages=_pages(outputs),
+    )
+
+
+def reuse(options: BuildOptions, key: str, doc: dict[str, Any] | None = None) -> BuildSummary | None:
     """The last build's summary if its output stands for a build of ``key`` now, else None."""
     if not options.cache:
         return None
+    doc = doc if doc is not None else _read(options)
     try:
-        doc: dict[str, Any] = json.loads(_state_file(options).read_text(encoding="utf-8"))
-        if doc.get("format") != FORMAT or doc.get("key") != key:
-            return None
-        tz = ZoneInfo(doc["timezone"])
-        built = dt.datetime.fromisoformat(doc["built"])
-        until = dt.datetime.fromisoformat(doc["valid_until"]) if doc["valid_until"] else None
-        now = options.now
-        if built.astimezone(tz).date() != now.astimezone(tz).date() or not built <= now or (until is not None and now >= until):
+        if doc is None or doc.get("key") != key or not _in_time(doc, options.now):
             return None
         if _output_stats(options.output) != doc["outputs"]:
             return None
-        s = doc["summary"]
-        problems = [Problem(**p) for p in s["problems"]]
-        return BuildSummary(
-            str(s["edition"]), int(s["published"]), int(s["held"]), dict(s["per_kind"]), dict(s["per_scope"]),
-            problems, [str(x) for x in s["reminders"]], reused=True,
-        )
+        return _summary(doc["summary"], [Problem(**p) for p in doc["summary"]["problems"]], True, doc["outputs"])
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
 
 
+def _in_time(doc: dict[str, Any], now: dt.datetime) -> bool:
+    """Whether ``now`` lies on the day of the recorded build, after it and before its next change."""
+    tz = ZoneInfo(doc["timezone"])
+    built = dt.datetime.fromisoformat(doc["built"])
+    until = dt.datetime.fromisoformat(doc["valid_until"]) if doc["valid_until"] else None
+    return built.astimezone(tz).date() == now.astimezone(tz).date() and built <= now and (until is None or now < until)
+
+
+def _quick(options: BuildOptions, inputs: Inputs, doc: dict[str, Any]) -> BuildSummary | None:
+    """Apply edits of record bodies since the last build as the preview server does
+    (:mod:`sunshine.quickstore`); None when a full build is needed."""
+    try:
+        old = doc["files"]
+        if not doc.get("quick") or doc.get("facts") != inputs.facts or not isinstance(old, dict) or old.keys() != inputs.files.keys():
+            return None
+        changed = [path for path, digest in inputs.files.items() if old[path] != digest]
+        if not changed or not all(path.startswith("site/content/") for path in changed) or not _in_time(doc, options.now):
+            return None
+        if _output_stats(options.output) != doc["outputs"]:
+            return None
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+    from .quickstore import rebuild
+
+    done = rebuild(options, str(doc["quick"]), [path.removeprefix("site/") for path in changed])
+    if done is None:
+        return None
+    problems, written, ident = done
+    outputs = doc["outputs"]
+    out = options.output
+    for rel in [*written, "manifest.json", "SHA256SUMS"]:
+        try:
+            st = os.stat(out / rel, follow_symlinks=False)
+        except FileNotFoundError:  # removed (a search index file)
+            outputs.pop(rel, None)
+            continue
+        outputs[rel] = [st.st_size, st.st_mtime_ns, st.st_ino]
+    new = {**doc, "key": inputs.key, "files": inputs.files, "quick": ident, "outputs": outputs,
+           "summary": {**doc["summary"], "problems": [asdict(p) for p in problems]}}
+    save_json(_state_file(options), new)
+    return _summary(doc["summary"], problems, False, outputs)
+
+
 def build_or_reuse(options: BuildOptions) -> tuple[BuildSummary, Path]:
     """A full build (:func:`sunshine.pipeline.build`), unless nothing it reads has changed
-    since the last one; then the output is kept as it is and the engine is not even loaded."""
-    key = inputs_key(options) if options.cache else ""
-    kept = reuse(options, key)
+    since the last one (then the output is kept as it is and the engine is not even
+    loaded) or only the text of records has (then the output is patched, as the preview
+    server does)."""
+    if not options.cache:
+        from .pipeline import build
+
+        site, out = build(options)
+        return BuildSummary.of(site), out
+    inputs = read_inputs(options)
+    doc = _read(options)
+    kept = reuse(options, inputs.key, doc)
     if kept is not None:
         log.debug("no input changed since the last build: output kept as it is")
         return kept, options.output.resolve()
+    quick = _quick(options, inputs, doc) if doc is not None else None
+    if quick is not None:
+        log.debug("only record bodies changed: output patched")
+        return quick, options.output.resolve()
     from .pipeline import build
+    from .quickstore import save
 
-    site, out = build(options)
-    if options.cache:
-        record(site, key, out)
-    return BuildSummary.of(site), out
+    site, out = build(options, keep=True)
+    started = time.perf_counter()
+    quick = save(site)
+    log.debug("quick-rebuild store: %.3f s", time.perf_counter() - started)
+    outputs = record(site, inputs, out, quick)
+    summary = BuildSummary.of(site)
+    summary.pages = _pages(outputs)
+    return summary, out

@@ -108,15 +108,16 @@ def build_in_memory(
     return site, files
 
 
-def build(options: BuildOptions, pages: PageCache | None = None) -> tuple[Site, Path]:
+def build(options: BuildOptions, pages: PageCache | None = None, keep: bool = False) -> tuple[Site, Path]:
     """Build the edition into its output folder, atomically.
 
     Unless ``options.cache`` is off, pages whose inputs did not change since the last
-    build are taken from the output folder instead of being rendered again.
+    build are taken from the output folder instead of being rendered again. ``keep``:
+    as for :func:`build_in_memory`.
     """
     if pages is None:
         pages = PageCache(options.root, options.output, enabled=options.cache)
-    site, files = build_in_memory(options, pages=pages)
+    site, files = build_in_memory(options, pages=pages, keep=keep)
     return site, write(site, files, pages)
 
 

@@ -25,7 +25,9 @@ import json
 import os
 import shutil
 import stat
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from .problems import BuildFailed, Problems
 from .site import Site
@@ -66,8 +68,12 @@ def manifest(site: Site, files: dict[str, bytes], sums: dict[str, str] | None = 
         "files": sums,
         "records": records,
     }
+    return _listing(doc)
+
+
+def _listing(doc: dict[str, Any]) -> dict[str, bytes]:
     text = json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-    lines = "".join(f"{digest}  {path}\n" for path, digest in sums.items())
+    lines = "".join(f"{digest}  {path}\n" for path, digest in doc["files"].items())
     return {"manifest.json": text.encode("utf-8"), "SHA256SUMS": lines.encode("utf-8")}
 
 
@@ -186,8 +192,8 @@ def read_digests(out: Path) -> dict[str, str]:
         return {}
 
 
-def patch_site(site: Site, changed: dict[str, bytes], sums: dict[str, str]) -> Path:
-    """Replace a few files of the current output in place (the preview's quick rebuild).
+def patch_site(site: Site, changed: Mapping[str, bytes | None], sums: dict[str, str]) -> Path:
+    """Replace, add or remove (None) a few files of the current output in place (quick rebuilds).
 
     Each file, then ``manifest.json`` and ``SHA256SUMS``, is written beside its target
     and renamed over it: a reader sees the old file or the new one, never half of
@@ -197,10 +203,17 @@ def patch_site(site: Site, changed: dict[str, bytes], sums: dict[str, str]) -> P
     out = site.options.output.resolve()
     digests: dict[str, tuple[str | None, str]] = {}
     for rel, content in changed.items():
+        if content is None:
+            (out / rel).unlink(missing_ok=True)
+            sums.pop(rel, None)
+            _prune_empty((out / rel).parent, out)
+            continue
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
         _replace(out / rel, content)
         digests[rel] = (sums.get(rel), hashlib.sha256(content).hexdigest())
         sums[rel] = digests[rel][1]
-    listing = _patched_listing(out, digests) or manifest(site, {}, sums)
+    same_files = all(content is not None and digests[rel][0] is not None for rel, content in changed.items())
+    listing = (_patched_listing(out, digests) if same_files else _relisted(out, sums)) or manifest(site, {}, sums)
     for rel, content in listing.items():
         _replace(out / rel, content)
     return out
@@ -224,6 +237,29 @@ def _patched_listing(out: Path, digests: dict[str, tuple[str | None, str]]) -> d
         text = text.replace(entry, name + f': "{new}"'.encode())
         lines = lines.replace(line, f"\n{new}  {rel}\n".encode())
     return {"manifest.json": text, "SHA256SUMS": lines[1:]}
+
+
+def _prune_empty(folder: Path, top: Path) -> None:
+    """Remove ``folder`` and its parents below ``top`` while they are empty."""
+    while folder != top and folder.is_relative_to(top):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
+
+
+def _relisted(out: Path, sums: dict[str, str]) -> dict[str, bytes] | None:
+    """manifest.json and SHA256SUMS for files added or removed: the current manifest's
+    record list (a quick rebuild changes no record's facts) with the files of ``sums``."""
+    try:
+        doc = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        if not isinstance(doc, dict) or set(doc) != {"site", "edition", "built_at", "files", "records"}:
+            return None
+    except (OSError, ValueError):
+        return None
+    doc["files"] = dict(sorted(sums.items()))
+    return _listing(doc)
 
 
 def _replace(target: Path, content: bytes) -> None:

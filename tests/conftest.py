@@ -191,3 +191,13 @@ def sample_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
     monkeypatch.setenv("SUNSHINE_NO_SEARCH", "1")
     return copy_sample(tmp_path / "src")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def own_user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Quick-rebuild stores (sunshine/quickstore.py) go to a folder of the test run, not
+    to the user's ~/.cache; child processes inherit it."""
+    folder = tmp_path_factory.mktemp("user-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(folder))
+        yield folder

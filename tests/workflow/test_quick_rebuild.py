@@ -275,7 +275,7 @@ def test_without_a_manifest_to_start_from_a_full_build_is_made(sample_root: Path
     snapshot = rebuilder.snapshot
     assert snapshot is not None
     (rebuilder.options.output / "manifest.json").unlink()
-    snapshot._uses = None  # as if not primed yet
+    snapshot.uses = snapshot.sums = None  # as if not primed yet
     add_to_body(sample_root, SAMPLE_NOTICE, "以下三名同志拟列为发展对象")
     assert rebuilder.rebuild([SAMPLE_NOTICE]).ok
     assert counter.full == 2

@@ -1,0 +1,185 @@
+"""Quick rebuilds from the command line (sunshine/quickstore.py).
+
+After a text edit, ``python build.py`` patches the output from the last build's
+stored render state, as the preview server does. The output must always be exactly
+what a full build of the same sources makes, the search index included; a damaged,
+foreign or stale store, or any change but a body's, means a full build.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sunshine import cli, pipeline, quickstore
+from sunshine.lastbuild import _state_file, build_or_reuse
+from sunshine.site import BuildOptions
+
+from .conftest import NOW, SAMPLE_NOTICE, SAMPLE_NOTICE_PAGE
+from .test_quick_rebuild import ADDED, BODY_EDITS, add_to_body, on_disk
+
+ANCHOR = "以下三名同志拟列为发展对象"
+
+
+class Builds:
+    """Builds a site the way the command line does, counting the full builds."""
+
+    def __init__(self, root: Path, monkeypatch: pytest.MonkeyPatch):
+        self.options = BuildOptions(root=root, now=NOW, history=False)
+        self.full = 0
+        real = pipeline.build
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.full += 1
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(pipeline, "build", counted)
+
+    def __call__(self, **changes: Any) -> Any:
+        summary, _ = build_or_reuse(dataclasses.replace(self.options, **changes))
+        return summary
+
+    @property
+    def out(self) -> Path:
+        return self.options.output
+
+    def assert_same_as_full_build(self) -> None:
+        """The output holds what a full build without any cache makes now."""
+        reference = dataclasses.replace(self.options, cache=False, out_dir=self.options.root / "reference")
+        _, out = pipeline.build(reference)
+        assert on_disk(self.out) == on_disk(out)
+
+
+@pytest.fixture
+def builds(sample_root: Path, monkeypatch: pytest.MonkeyPatch) -> Builds:
+    made = Builds(sample_root, monkeypatch)
+    made()
+    assert made.full == 1
+    return made
+
+
+@pytest.mark.parametrize(("rel", "anchor", "page"), BODY_EDITS, ids=[r.split("/")[1] for r, _, _ in BODY_EDITS])
+def test_a_body_edit_patches_the_output_as_a_full_build_would(builds: Builds, sample_root: Path, rel: str, anchor: str, page: str) -> None:
+    add_to_body(sample_root, rel, anchor)
+    summary = builds()
+    assert builds.full == 1 and not summary.reused and not summary.problems
+    assert ADDED in (builds.out / page).read_text(encoding="utf-8")
+    assert summary.pages == sum(1 for _ in builds.out.rglob("*.html"))
+    assert builds().reused  # and the next build finds nothing changed
+    builds.assert_same_as_full_build()
+
+
+def test_successive_edits_and_a_revert(builds: Builds, sample_root: Path) -> None:
+    path = sample_root / SAMPLE_NOTICE
+    original = path.read_text(encoding="utf-8")
+    before = on_disk(builds.out)
+    add_to_body(sample_root, SAMPLE_NOTICE, ANCHOR)
+    builds()
+    add_to_body(sample_root, SAMPLE_NOTICE, ANCHOR, "（第二处修改。）")
+    builds()
+    assert "（第二处修改。）" in (builds.out / SAMPLE_NOTICE_PAGE).read_text(encoding="utf-8")
+    path.write_text(original, encoding="utf-8")
+    builds()
+    assert builds.full == 1
+    assert on_disk(builds.out) == before
+
+
+def test_anything_but_a_body_is_a_full_build(builds: Builds, sample_root: Path) -> None:
+    path = sample_root / SAMPLE_NOTICE
+    path.write_text(path.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: （更正）", 1), encoding="utf-8")
+    builds()
+    assert builds.full == 2
+    add_to_body(sample_root, SAMPLE_NOTICE, ANCHOR)  # and the store of that full build serves the next edit
+    builds()
+    assert builds.full == 2
+    builds.assert_same_as_full_build()
+
+
+def test_personal_data_is_refused_and_nothing_is_written(builds: Builds, sample_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = on_disk(builds.out)
+    add_to_body(sample_root, SAMPLE_NOTICE, ANCHOR, "联系人手机13812345678。")
+    capsys.readouterr()
+    assert cli.main(["--root", str(sample_root), "--now", NOW.isoformat(), "--no-history", "-q"]) == 1
+    line = next(n for n, t in enumerate((sample_root / SAMPLE_NOTICE).read_text(encoding="utf-8").splitlines(), 1) if "1381234" in t)
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"{SAMPLE_NOTICE}:{line}: 正文: 手机号码“13812345678”不能公开 — 请删除或脱敏为 138****5678"
+    )
+    assert on_disk(builds.out) == before and builds.full == 1
+    path = sample_root / SAMPLE_NOTICE
+    path.write_text(path.read_text(encoding="utf-8").replace("联系人手机13812345678。", "联系人手机请见办公室公告。"), encoding="utf-8")
+    builds()
+    assert builds.full == 1
+    builds.assert_same_as_full_build()
+
+
+def store_files(options: BuildOptions) -> tuple[Path, Path]:
+    head, data = quickstore._paths(options)
+    assert head.is_file() and data.is_file()
+    return head, data
+
+
+@pytest.mark.parametrize("part", ["head", "data"])
+def test_a_damaged_store_is_never_trusted(builds: Builds, sample_root: Path, part: str) -> None:
+    head, data = store_files(builds.options)
+    target = head if part == "head" else data
+    raw = bytearray(target.read_bytes())
+    for at in range(len(raw) // 3, len(raw), max(1, len(raw) // 50)):
+        raw[at] ^= 0x5A  # damage all through, so the entries an edit reads are hit
+    target.write_bytes(bytes(raw))
+    add_to_body(sample_root, SAMPLE_NOTICE, ANCHOR)
+    builds()
+    assert builds.full == 2
+    builds.assert_same_as_full_build()
+
+
+def test_a_store_of_another_build_is_not_used(builds: Builds, sample_root: Path) -> None:
+    state = _state_file(builds.options)
+    doc = json.loads(state.read_text(encoding="utf-8"))
+    state.write_text(json.dumps({**doc, "quick": "0123456789abcdef"}), encoding="utf-8")
+    add_to_body(sample_root, SAMPLE_NOTICE, ANCHOR)
+    builds()
+    assert builds.full == 2
+
+
+def test_an_output_changed_by_hand_means_a_full_build(builds: Builds, sample_root: Path) -> None:
+    (builds.out / "404.html").write_text("changed by hand", encoding="utf-8")
+    add_to_body(sample_root, SAMPLE_NOTICE, ANCHOR)
+    builds()
+    assert builds.full == 2
+    builds.assert_same_as_full_build()
+
+
+def test_the_next_day_is_a_full_build(builds: Builds, sample_root: Path) -> None:
+    add_to_body(sample_root, SAMPLE_NOTICE, ANCHOR)
+    builds(now=NOW + dt.timedelta(days=1))
+    assert builds.full == 2
+
+
+def test_without_the_cache_there_is_no_store(sample_root: Path, monkeypatch: pytest.MonkeyPatch, own_user_cache: Path) -> None:
+    made = Builds(sample_root, monkeypatch)
+    made(cache=False)
+    assert not quickstore._paths(dataclasses.replace(made.options, cache=False))[0].exists()
+    made()
+    head, _ = store_files(made.options)
+    assert head.is_relative_to(own_user_cache)  # the user's cache folder, never the project's
+    assert not [p for p in sample_root.rglob("*") if p.name in ("head", "data") and p.is_file()]
+
+
+def test_the_search_index_follows_the_edit(builds: Builds, sample_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SUNSHINE_NO_SEARCH")
+    builds()
+    assert builds.full == 2
+    word = "鹭鸶湾水塘清淤议事会"
+    add_to_body(sample_root, SAMPLE_NOTICE, ANCHOR, f"（{word}）")
+    builds()
+    assert builds.full == 2
+    index = b"".join(p.read_bytes() for p in (builds.out / "pagefind").rglob("*.pf_fragment"))
+    assert index  # gzipped fragments: compared with a full build's below
+    builds.assert_same_as_full_build()
+    manifest = json.loads((builds.out / "manifest.json").read_text(encoding="utf-8"))["files"]
+    assert manifest.keys() == on_disk(builds.out).keys() - {"manifest.json", "SHA256SUMS"}
