@@ -304,9 +304,9 @@ def build_or_reuse(options: BuildOptions) -> tuple[BuildSummary, Path]:
 
     site, out = build(options, keep=True)
     started = time.perf_counter()
-    quick = save(site)
+    store = save(site)
     log.debug("quick-rebuild store: %.3f s", time.perf_counter() - started)
-    outputs = record(site, inputs, out, quick)
+    outputs = record(site, inputs, out, store)
     summary = BuildSummary.of(site)
     summary.pages = _pages(outputs)
     return summary, out
