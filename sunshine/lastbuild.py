@@ -300,12 +300,17 @@ def build_or_reuse(options: BuildOptions) -> tuple[BuildSummary, Path]:
         log.debug("only record bodies changed: output patched")
         return quick, options.output.resolve()
     from .pipeline import build
-    from .quickstore import save
+    from .quickstore import Pending, finish, keep_entries
 
-    site, out = build(options, keep=True)
-    started = time.perf_counter()
-    store = save(site)
-    log.debug("quick-rebuild store: %.3f s", time.perf_counter() - started)
+    pending: list[Pending | None] = []
+
+    def keep_state(site: Site) -> None:
+        started = time.perf_counter()
+        pending.append(keep_entries(site))
+        log.debug("quick-rebuild store: %.3f s", time.perf_counter() - started)
+
+    site, out = build(options, then=keep_state)
+    store = finish(pending[0], site) if pending and pending[0] is not None else None
     outputs = record(site, inputs, out, store)
     summary = BuildSummary.of(site)
     summary.pages = _pages(outputs)

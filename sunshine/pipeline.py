@@ -82,19 +82,22 @@ def prepare(options: BuildOptions, yaml: YamlCache | None = None) -> Site:
 
 def build_in_memory(
     options: BuildOptions, search: bool = True, pages: PageCache | None = None, yaml: YamlCache | None = None,
-    keep: bool = False,
+    keep: bool = False, then: Callable[[Site], None] | None = None,
 ) -> tuple[Site, dict[str, bytes]]:
     """Everything but the disk: the site and ``{output path: bytes}``.
 
     ``search`` adds the Pagefind index (also skipped with SUNSHINE_NO_SEARCH=1);
     ``pages`` lends rendered pages of the previous build (see :mod:`sunshine.pagecache`),
     ``yaml`` parsed front matter (:mod:`sunshine.yamlcache`); ``keep`` leaves what the
-    render saw in ``site.memo["render"]`` (:mod:`sunshine.bodyedit`).
+    render saw in ``site.memo["render"]`` (:mod:`sunshine.bodyedit`); ``then`` is called
+    with the site right after a good render, what it saw still in ``site.memo["render"]``.
     """
     with collector_paused():
         site = prepare(options, yaml)
-        files = _timed("render", lambda: render_site(site, pages, keep))
+        files = _timed("render", lambda: render_site(site, pages, keep or then is not None))
         _stop_on_errors(site)
+        if then is not None:
+            then(site)
         if search:
             files.update(_timed("search", lambda: search_index(site, files)))
         if options.admin:  # after search and sitemap: the editor is neither indexed nor listed
@@ -108,16 +111,18 @@ def build_in_memory(
     return site, files
 
 
-def build(options: BuildOptions, pages: PageCache | None = None, keep: bool = False) -> tuple[Site, Path]:
+def build(
+    options: BuildOptions, pages: PageCache | None = None, then: Callable[[Site], None] | None = None,
+) -> tuple[Site, Path]:
     """Build the edition into its output folder, atomically.
 
     Unless ``options.cache`` is off, pages whose inputs did not change since the last
-    build are taken from the output folder instead of being rendered again. ``keep``:
+    build are taken from the output folder instead of being rendered again. ``then``:
     as for :func:`build_in_memory`.
     """
     if pages is None:
         pages = PageCache(options.root, options.output, enabled=options.cache)
-    site, files = build_in_memory(options, pages=pages, keep=keep)
+    site, files = build_in_memory(options, pages=pages, then=then)
     return site, write(site, files, pages)
 
 

@@ -33,12 +33,14 @@ import secrets
 import time
 from collections import ChainMap
 from collections.abc import Iterator, MutableMapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
 from .bodyedit import Snapshot, quick_rebuild
 from .cachefile import engine_fingerprint
 from .options import search_enabled
+from .outputs.schedule import next_change
 from .outputs.search import BUNDLE, search_index
 from .pipeline import collector_paused
 from .problems import BuildFailed, Problem
@@ -47,7 +49,7 @@ from .route import output_path
 from .site import BuildOptions, Record, Site, Source
 from .views import RecordView
 
-__all__ = ["StoreDamaged", "commit", "load", "rebuild", "save", "store_folder"]
+__all__ = ["Pending", "StoreDamaged", "commit", "finish", "keep_entries", "load", "rebuild", "store_folder"]
 
 log = logging.getLogger("sunshine")
 
@@ -99,13 +101,22 @@ class _Writer:
         self.offset += len(blob)
 
 
-def save(site: Site) -> str | None:
-    """Keep what ``site``'s render saw (a build made with ``keep=True``); its id, or None."""
-    state = site.memo.get("render")
+@dataclass
+class Pending:
+    """A store whose entries are written, waiting for its build to succeed (:func:`finish`)."""
+
+    snap: Snapshot  # without the views and pages, which are in the entries
+    index: dict[str, tuple[int, int, bytes]]
+    order: tuple[list[str], ...]
+
+
+def keep_entries(site: Site) -> Pending | None:
+    """Write the entries of what ``site``'s render saw (a build with ``keep=True``), then
+    let the render state go, so the rest of the build runs in less memory."""
+    state = site.memo.pop("render", None)
     if not isinstance(state, RenderState) or not site.options.cache:
         return None
-    snap = Snapshot.of(site, {})
-    assert snap is not None
+    snap = Snapshot(site, {}, state, next_change(site))
     snap.index()
     for template in snap.templates:
         snap.reads(template)
@@ -113,6 +124,7 @@ def save(site: Site) -> str | None:
     head, data = _paths(site.options)
     try:
         head.parent.mkdir(parents=True, exist_ok=True)
+        head.unlink(missing_ok=True)  # the old head does not describe the new entries
         part = data.with_name(f"data.{os.getpid()}.part")
         with part.open("wb") as stream:
             writer = _Writer(stream, 0)
@@ -125,13 +137,21 @@ def save(site: Site) -> str | None:
             for target, page in state.pages.items():
                 writer.add("p\0" + target, page, refs=True)
         part.replace(data)
-        skeleton = dataclasses.replace(site, sources=[], records={}, memo={})
-        order = list(site.records), [s.path for s in site.sources], list(state.views), list(state.pages)
-        return _write_head(snap, skeleton, writer.index, *order)
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
         return None
     finally:
         _prune(head.parent)
+    order = list(site.records), [s.path for s in site.sources], list(state.views), list(state.pages)
+    light = RenderState(state.env, state.common, {}, state.links)
+    return Pending(dataclasses.replace(snap, state=light), writer.index, order)
+
+
+def finish(pending: Pending, site: Site) -> str | None:
+    """Write the head of the store once ``site`` is built and written: its id, or None."""
+    try:
+        return _write_head(pending.snap, dataclasses.replace(site, sources=[], records={}, memo={}), pending.index, *pending.order)
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        return None
 
 
 def _write_head(snap: Snapshot, skeleton: Site, index: dict[str, tuple[int, int, bytes]], *order: list[str]) -> str:

@@ -183,3 +183,24 @@ def test_the_search_index_follows_the_edit(builds: Builds, sample_root: Path, mo
     builds.assert_same_as_full_build()
     manifest = json.loads((builds.out / "manifest.json").read_text(encoding="utf-8"))["files"]
     assert manifest.keys() == on_disk(builds.out).keys() - {"manifest.json", "SHA256SUMS"}
+
+
+def test_a_build_failing_after_its_render_leaves_no_store_to_trust(builds: Builds, sample_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise OSError("disk full")
+
+    add_to_body(sample_root, "content/plans/2020-dangjian-gongzuo-yaodian.md", "\n\n")  # a first edit, applied quickly
+    builds()
+    path = sample_root / SAMPLE_NOTICE
+    path.write_text(path.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: （更正）", 1), encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch, pytest.raises(OSError):
+        patch.setattr(pipeline, "write_site", refuse)
+        builds()  # a full build: its entries are written, then writing the site fails
+    assert builds.full == 2
+    head, _ = quickstore._paths(builds.options)
+    assert not head.exists()
+    path.write_text(path.read_text(encoding="utf-8").replace("\ntitle: （更正）", "\ntitle: ", 1), encoding="utf-8")
+    add_to_body(sample_root, SAMPLE_NOTICE, ANCHOR)
+    builds()  # only a body differs from the last good build, but the store is gone
+    assert builds.full == 3
+    builds.assert_same_as_full_build()
