@@ -139,10 +139,12 @@ class Snapshot:
 
     def describe_pages(self) -> None:
         """Fill :attr:`page_meta`, so a store can decide most pages without reading them."""
-        self.page_meta = {
-            target: (template, frozenset(name for name, value in extra.items() if not _records_in([value])))
-            for target, (template, _, extra) in self.state.pages.items()
-        }
+        shared: dict[frozenset[str], frozenset[str]] = {}  # one object per set of names: a store pickles it once
+        meta: dict[str, tuple[str, frozenset[str]]] = {}
+        for target, (template, _, extra) in self.state.pages.items():
+            plain = frozenset(name for name, value in extra.items() if not _records_in([value]))
+            meta[target] = (template, shared.setdefault(plain, plain))
+        self.page_meta = meta
 
     def reads(self, template: str) -> _Reads:
         if template not in self._reads:

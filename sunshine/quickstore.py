@@ -14,10 +14,12 @@ Deleting it is safe; the next build is a full one.
 
 What: a data file of separately pickled entries, every record without its body, its
 source's front matter, its view, and every page's template and own context values
-(views stored once and referred to by key); and a head: the site without its records,
+(views stored once and referred to by key); a head: the site without its records,
 the shared context, which pages show which records, and each entry's place and
-BLAKE2 digest. Entries are read only when used, so an edit reads a handful of them.
-A damaged head or entry is a miss: the build is a full one.
+BLAKE2 digest; and a journal of the quick rebuilds since, each record naming the id
+it follows, the places of its new entries and the build's problems. Entries are read
+only when used, so an edit reads a handful of them. A damaged head, entry or journal
+record is a miss: the build is a full one.
 """
 
 from __future__ import annotations
@@ -47,19 +49,25 @@ from .problems import BuildFailed, Problem
 from .render import RenderState, make_environment
 from .route import output_path
 from .site import BuildOptions, Record, Site, Source
+from .storefile import (
+    DIGEST,
+    Entries,
+    Index,
+    Store,
+    ViewRefs,
+    Writer,
+    append_record,
+    digest,
+    read_records,
+)
 from .views import RecordView
 
-__all__ = ["Pending", "StoreDamaged", "commit", "finish", "keep_entries", "load", "rebuild", "store_folder"]
+__all__ = ["Pending", "commit", "finish", "keep_entries", "load", "rebuild", "store_folder"]
 
 log = logging.getLogger("sunshine")
 
 FORMAT = "sunshine-quick-1"
 KEEP = 6  # stores kept, one per output folder, the most recently used first
-_DIGEST = 16
-
-
-class StoreDamaged(Exception):
-    """A store's entry does not match its digest: the build must be a full one."""
 
 
 def store_folder() -> Path:
@@ -68,37 +76,14 @@ def store_folder() -> Path:
 
 
 def _paths(options: BuildOptions) -> tuple[Path, Path]:
+    """The store's head and data files; its journal lies beside them (:func:`_journal`)."""
     name = hashlib.sha256(str(options.output.resolve()).encode()).hexdigest()[:16]
     folder = store_folder() / name
     return folder / "head", folder / "data"
 
 
-def _digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=_DIGEST).digest()
-
-
-class _ViewRefs(pickle.Pickler):
-    """Pickles record views as references to their own entries."""
-
-    def persistent_id(self, obj: Any) -> str | None:
-        return obj.key if type(obj) is RecordView else None
-
-
-class _Writer:
-    """Entries appended to a data file, each pickled apart."""
-
-    def __init__(self, data: io.BufferedWriter, start: int):
-        self.data = data
-        self.offset = start
-        self.index: dict[str, tuple[int, int, bytes]] = {}
-
-    def add(self, name: str, value: Any, refs: bool = False) -> None:
-        buffer = io.BytesIO()
-        (_ViewRefs if refs else pickle.Pickler)(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
-        blob = buffer.getvalue()
-        self.data.write(blob)
-        self.index[name] = (self.offset, len(blob), _digest(blob))
-        self.offset += len(blob)
+def _journal(head: Path) -> Path:
+    return head.with_name("journal")
 
 
 @dataclass
@@ -106,7 +91,7 @@ class Pending:
     """A store whose entries are written, waiting for its build to succeed (:func:`finish`)."""
 
     snap: Snapshot  # without the views and pages, which are in the entries
-    index: dict[str, tuple[int, int, bytes]]
+    index: Index
     order: tuple[list[str], ...]
 
 
@@ -125,9 +110,10 @@ def keep_entries(site: Site) -> Pending | None:
     try:
         head.parent.mkdir(parents=True, exist_ok=True)
         head.unlink(missing_ok=True)  # the old head does not describe the new entries
+        _journal(head).unlink(missing_ok=True)
         part = data.with_name(f"data.{os.getpid()}.part")
         with part.open("wb") as stream:
-            writer = _Writer(stream, 0)
+            writer = Writer(stream, 0)
             for key, record in site.records.items():
                 writer.add("r\0" + key, dataclasses.replace(record, body=""))
             for source in site.sources:
@@ -154,7 +140,7 @@ def finish(pending: Pending, site: Site) -> str | None:
         return None
 
 
-def _write_head(snap: Snapshot, skeleton: Site, index: dict[str, tuple[int, int, bytes]], *order: list[str]) -> str:
+def _write_head(snap: Snapshot, skeleton: Site, index: Index, *order: list[str]) -> str:
     """Write the store's head; ``order``: the keys of records, sources, views and pages."""
     ident = secrets.token_hex(8)
     meta = {"format": FORMAT, "engine": engine_fingerprint(), "id": ident, "index": index, "order": order}
@@ -164,11 +150,11 @@ def _write_head(snap: Snapshot, skeleton: Site, index: dict[str, tuple[int, int,
         "page_meta": snap.page_meta, "reads": snap._reads,
     }
     buffer = io.BytesIO()
-    _ViewRefs(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(doc)  # refers to views: read once the index is
+    ViewRefs(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(doc)  # refers to views: read once the index is
     blob = pickle.dumps((meta, buffer.getvalue()), protocol=pickle.HIGHEST_PROTOCOL)
     head, _ = _paths(skeleton.options)
     part = head.with_name(f"head.{os.getpid()}.part")
-    part.write_bytes(_digest(blob) + blob)
+    part.write_bytes(digest(blob) + blob)
     part.replace(head)
     return ident
 
@@ -182,39 +168,6 @@ def _prune(folder: Path) -> None:
             old.rmdir()
     except OSError:
         pass
-
-
-class _Entries(MutableMapping[str, Any]):
-    """One kind of entry of a store, read when first used; what is set is new."""
-
-    def __init__(self, store: _Store, kind: str, keys: list[str]):
-        self.store = store
-        self.kind = kind
-        self.order = dict.fromkeys(keys)
-        self.got: dict[str, Any] = {}
-        self.new: set[str] = set()
-
-    def __getitem__(self, key: str) -> Any:
-        if key in self.got:
-            return self.got[key]
-        if key not in self.order:
-            raise KeyError(key)
-        value = self.got[key] = self.store.entry(self.kind + "\0" + key)
-        return value
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.got[key] = value
-        self.order.setdefault(key)
-        self.new.add(key)
-
-    def __delitem__(self, key: str) -> None:
-        raise TypeError("a store's entries are never removed")
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.order)
-
-    def __len__(self) -> int:
-        return len(self.order)
 
 
 class _Output(MutableMapping[str, bytes]):
@@ -245,41 +198,34 @@ class _Output(MutableMapping[str, bytes]):
         return len(self.written)
 
 
-class _Store:
-    def __init__(self, data: bytes, index: dict[str, tuple[int, int, bytes]]):
-        self.data = data
-        self.index = index
-        self.views: _Entries | None = None
-
-    def entry(self, name: str) -> Any:
-        offset, length, digest = self.index[name]
-        blob = self.data[offset : offset + length]
-        if len(blob) != length or _digest(blob) != digest:
-            raise StoreDamaged(name)
-        return self.unpickle(blob)
-
-    def unpickle(self, blob: bytes) -> Any:
-        views = self.views
-        reader = pickle.Unpickler(io.BytesIO(blob))
-        reader.persistent_load = lambda key: views[key]  # type: ignore[index, method-assign]
-        return reader.load()
-
-
 def load(options: BuildOptions, ident: str) -> Snapshot | None:
     """The snapshot of the build whose store id is ``ident``, or None."""
     head, data = _paths(options)
     try:
         raw = head.read_bytes()
-        blob = raw[_DIGEST:]
-        if _digest(blob) != raw[:_DIGEST]:
+        blob = raw[DIGEST:]
+        if digest(blob) != raw[:DIGEST]:
             return None
         meta, rest = pickle.loads(blob)
-        if meta.get("format") != FORMAT or meta.get("id") != ident or meta.get("engine") != engine_fingerprint():
+        if meta.get("format") != FORMAT or meta.get("engine") != engine_fingerprint():
             return None
-        store = _Store(data.read_bytes(), meta["index"])
-        records, sources, views, pages = (_Entries(store, kind, keys) for kind, keys in zip("rsvp", meta["order"], strict=True))
+        index, order = meta["index"], [dict.fromkeys(keys) for keys in meta["order"]]
+        current, problems = meta["id"], None
+        for base, new, added, more, problems_then in read_records(_journal(head)):
+            if base != current:
+                break
+            index.update(added)
+            for keys, extra in zip(order, more, strict=True):
+                keys.update(dict.fromkeys(extra))
+            current, problems = new, problems_then
+        if current != ident:
+            return None
+        store = Store(data.read_bytes(), index, current, {kind: set(keys) for kind, keys in zip("rsvp", order, strict=True)})
+        records, sources, views, pages = (Entries(store, kind, list(keys)) for kind, keys in zip("rsvp", order, strict=True))
         store.views = views
         doc = store.unpickle(rest)
+        if problems is not None:
+            doc["site"].problems = problems
         os.utime(head.parent)
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, KeyError, AttributeError, ImportError):
         return None
@@ -340,22 +286,25 @@ def _search_files(snap: Snapshot, written: dict[str, bytes], edited: list[Record
 
 
 def commit(snap: Snapshot) -> str | None:
-    """Add what a quick rebuild changed in ``snap`` (from :func:`load`) to its store; the new id."""
-    records, sources = cast(_Entries, snap.site.records), cast(_Entries, snap.sources)
-    views, pages = cast(_Entries, snap.state.views), cast(_Entries, snap.state.pages)
-    store = views.store
-    _, data = _paths(snap.site.options)
+    """Add what a quick rebuild changed in ``snap`` (from :func:`load`) to its store: the
+    new entries to the data file, their places and the build's problems to the journal
+    (rewriting the head would cost a third of a quick rebuild). The store's new id."""
+    kinds = [cast(Entries, m) for m in (snap.site.records, snap.sources, snap.state.views, snap.state.pages)]
+    store = kinds[0].store
+    head, data = _paths(snap.site.options)
     try:
         with data.open("ab") as stream:
-            writer = _Writer(stream, stream.tell())
-            for entries, kind in ((records, "r"), (sources, "s"), (views, "v")):
+            writer = Writer(stream, stream.tell())
+            for entries in kinds:
                 for key in sorted(entries.new):
                     value = entries[key]
-                    writer.add(kind + "\0" + key, dataclasses.replace(value, body="") if kind in "rs" else value)
-            for key in sorted(pages.new):
-                writer.add("p\0" + key, pages[key], refs=True)
-        index = {**store.index, **writer.index}
-        skeleton = dataclasses.replace(snap.site, sources=[], records={}, memo={})
-        return _write_head(snap, skeleton, index, list(records), list(sources), list(views), list(pages))
+                    if entries.kind in "rs":  # records and sources are kept without their bodies
+                        value = dataclasses.replace(value, body="")
+                    writer.add(entries.kind + "\0" + key, value, refs=entries.kind == "p")
+        ident = secrets.token_hex(8)
+        more = tuple(sorted(entries.new - store.known[entries.kind]) for entries in kinds)
+        append_record(_journal(head), (store.ident, ident, writer.index, more, snap.site.problems))
+        store.ident = ident
+        return ident
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
         return None

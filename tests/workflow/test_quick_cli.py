@@ -32,7 +32,7 @@ class Builds:
     def __init__(self, root: Path, monkeypatch: pytest.MonkeyPatch):
         self.options = BuildOptions(root=root, now=NOW, history=False)
         self.full = 0
-        real = pipeline.build
+        real = self.real = pipeline.build
 
         def counted(*args: Any, **kwargs: Any) -> Any:
             self.full += 1
@@ -51,7 +51,7 @@ class Builds:
     def assert_same_as_full_build(self) -> None:
         """The output holds what a full build without any cache makes now."""
         reference = dataclasses.replace(self.options, cache=False, out_dir=self.options.root / "reference")
-        _, out = pipeline.build(reference)
+        _, out = self.real(reference)
         assert on_disk(self.out) == on_disk(out)
 
 
@@ -123,16 +123,23 @@ def store_files(options: BuildOptions) -> tuple[Path, Path]:
     return head, data
 
 
-@pytest.mark.parametrize("part", ["head", "data"])
+@pytest.mark.parametrize("part", ["head", "data", "journal"])
 def test_a_damaged_store_is_never_trusted(builds: Builds, sample_root: Path, part: str) -> None:
+    add_to_body(sample_root, "content/plans/2020-dangjian-gongzuo-yaodian.md", "\n\n")
+    builds()  # a quick build: the store now has a journal too
+    assert builds.full == 1
     head, data = store_files(builds.options)
-    target = head if part == "head" else data
+    target = {"head": head, "data": data, "journal": head.with_name("journal")}[part]
     raw = bytearray(target.read_bytes())
-    for at in range(len(raw) // 3, len(raw), max(1, len(raw) // 50)):
-        raw[at] ^= 0x5A  # damage all through, so the entries an edit reads are hit
+    for at in range(0, len(raw), 97):
+        raw[at] ^= 0x5A  # all through, so every entry an edit reads is hit
     target.write_bytes(bytes(raw))
     add_to_body(sample_root, SAMPLE_NOTICE, ANCHOR)
     builds()
+    assert builds.full == 2
+    builds.assert_same_as_full_build()
+    add_to_body(sample_root, SAMPLE_NOTICE, ANCHOR, "（又一处修改。）")
+    builds()  # the full build wrote a new store
     assert builds.full == 2
     builds.assert_same_as_full_build()
 
@@ -204,3 +211,21 @@ def test_a_build_failing_after_its_render_leaves_no_store_to_trust(builds: Build
     builds()  # only a body differs from the last good build, but the store is gone
     assert builds.full == 3
     builds.assert_same_as_full_build()
+
+
+def test_the_internal_edition_has_a_store_of_its_own(builds: Builds, sample_root: Path) -> None:
+    public = builds.options
+    internal = dataclasses.replace(public, edition="internal")
+    builds.options = internal
+    builds()
+    assert builds.full == 2 and quickstore._paths(public) != quickstore._paths(internal)
+    rel = "content/notices/2020-05-minzhu-pingyi-jieguo.md"  # party scope: in the internal edition only
+    add_to_body(sample_root, rel, "\n\n")
+    builds()
+    assert builds.full == 2
+    assert ADDED in (builds.out / "notices/2020-05-minzhu-pingyi-jieguo/index.html").read_text(encoding="utf-8")
+    builds.assert_same_as_full_build()
+    builds.options = public
+    before = on_disk(builds.out)
+    builds()  # the public edition does not show it: patched with nothing to write
+    assert builds.full == 2 and on_disk(builds.out) == before
