@@ -79,8 +79,8 @@ class Snapshot:
     """The last good build, as quick rebuilds need it.
 
     The preview server keeps it in memory (:meth:`of`); the command line keeps its
-    parts in ``.cache/quick/`` (:mod:`sunshine.quickstore`), where ``files``,
-    ``sources``, ``site.records`` and the views and pages are read only when used.
+    parts in a store in the user's cache folder (:mod:`sunshine.quickstore`), from
+    which ``files``, ``sources``, ``site.records``, views and pages are read when used.
     """
 
     site: Site
@@ -97,6 +97,7 @@ class Snapshot:
     # target: its template, the names of its own values that hold no record
     sums: dict[str, str] | None = None
     _reads: dict[str, _Reads] = field(default_factory=dict)
+    _trees: dict[str, nodes.Template] = field(default_factory=dict)  # parsed templates, by name
 
     @classmethod
     def of(cls, site: Site, files: dict[str, bytes]) -> Snapshot | None:
@@ -116,13 +117,26 @@ class Snapshot:
         for template in sorted(self.templates):
             self.reads(template)
 
-    def index(self) -> None:
-        """Which pages hold which records, from the render state and the site."""
+    def index(self, describe: bool = False) -> None:
+        """Which pages hold which records, from the render state and the site;
+        ``describe`` also fills :attr:`page_meta`, so a store can decide most pages
+        without reading them."""
         uses: dict[str, set[str]] = {}
-        for target, (_, _, extra) in self.state.pages.items():
-            for key in _records_in(extra.values()):
-                uses.setdefault(key, set()).add(target)
+        meta: dict[str, tuple[str, frozenset[str]]] = {}
+        same: dict[frozenset[str], frozenset[str]] = {}  # one object per set of names: a store pickles it once
+        for target, (template, _, extra) in self.state.pages.items():
+            plain: list[str] = []
+            for name, value in extra.items():
+                keys = _records_in([value])
+                for key in keys:
+                    uses.setdefault(key, set()).add(target)
+                if not keys:
+                    plain.append(name)
+            if describe:
+                names = frozenset(plain)
+                meta[target] = (template, same.setdefault(names, names))
         self.uses = uses
+        self.page_meta = meta if describe else None
         shared: dict[str, set[str]] = {name: _records_in([value]) for name, value in self.state.common.items()}
         self.shared = frozenset(k for keys in shared.values() for k in keys)
         self.safe = frozenset(name for name, keys in shared.items() if not keys)
@@ -137,18 +151,9 @@ class Snapshot:
         """Names of the page's own values known to hold no record."""
         return self.page_meta[target][1] if self.page_meta is not None else frozenset()
 
-    def describe_pages(self) -> None:
-        """Fill :attr:`page_meta`, so a store can decide most pages without reading them."""
-        shared: dict[frozenset[str], frozenset[str]] = {}  # one object per set of names: a store pickles it once
-        meta: dict[str, tuple[str, frozenset[str]]] = {}
-        for target, (template, _, extra) in self.state.pages.items():
-            plain = frozenset(name for name, value in extra.items() if not _records_in([value]))
-            meta[target] = (template, shared.setdefault(plain, plain))
-        self.page_meta = meta
-
     def reads(self, template: str) -> _Reads:
         if template not in self._reads:
-            self._reads[template] = _template_reads(self.state.env, template, self.safe)
+            self._reads[template] = _template_reads(self.state.env, template, self.safe, self._trees)
         return self._reads[template]
 
 
@@ -158,8 +163,8 @@ def quick_rebuild(
     """Apply body edits in ``changed`` (paths relative to the site root) to the output.
 
     ``also`` adds files that follow from the new pages (the search index), given the
-    pages written and the records edited; None there removes a file.
-    Returns the output files rewritten or removed, or None when a full build is needed. Raises
+    pages written and the records edited; None there removes a file. Returns the
+    output files rewritten or removed, or None when a full build is needed. Raises
     :class:`BuildFailed` when an edited body has errors; then nothing is written and
     ``snap`` is as it was.
     """
@@ -330,8 +335,12 @@ def _swap(value: Any, view: RecordView) -> Any:
     return value
 
 
-def _template_reads(env: jinja2.Environment, name: str, safe: frozenset[str]) -> _Reads:
-    """What ``name`` and every template it extends, includes or imports may read."""
+def _template_reads(
+    env: jinja2.Environment, name: str, safe: frozenset[str], parsed: dict[str, nodes.Template] | None = None,
+) -> _Reads:
+    """What ``name`` and every template it extends, includes or imports may read
+    (``parsed``: templates parsed already, by name; filled here)."""
+    parsed = {} if parsed is None else parsed
     trees: dict[str, nodes.Template] = {}
     todo = [name]
     while todo:
@@ -339,11 +348,13 @@ def _template_reads(env: jinja2.Environment, name: str, safe: frozenset[str]) ->
         if current in trees:
             continue
         assert env.loader is not None
-        try:
-            source, _, _ = env.loader.get_source(env, current)
-        except jinja2.TemplateNotFound:  # ``include … ignore missing``: it may appear later
-            return _Reads(frozenset(), frozenset(), anything=True)
-        trees[current] = tree = env.parse(source, current)
+        if current not in parsed:
+            try:
+                source, _, _ = env.loader.get_source(env, current)
+            except jinja2.TemplateNotFound:  # ``include … ignore missing``: it may appear later
+                return _Reads(frozenset(), frozenset(), anything=True)
+            parsed[current] = env.parse(source, current)
+        trees[current] = tree = parsed[current]
         for used in jinja_meta.find_referenced_templates(tree):
             if used is None:
                 return _Reads(frozenset(), frozenset(), anything=True)

@@ -24,6 +24,7 @@ record is a miss: the build is a full one.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -101,32 +102,38 @@ def keep_entries(site: Site) -> Pending | None:
     state = site.memo.pop("render", None)
     if not isinstance(state, RenderState) or not site.options.cache:
         return None
-    snap = Snapshot(site, {}, state, next_change(site))
-    snap.index()
-    for template in snap.templates:
-        snap.reads(template)
-    snap.describe_pages()
     head, data = _paths(site.options)
+    part = data.with_name(f"data.{os.getpid()}.part")
     try:
-        head.parent.mkdir(parents=True, exist_ok=True)
-        head.unlink(missing_ok=True)  # the old head does not describe the new entries
-        _journal(head).unlink(missing_ok=True)
-        part = data.with_name(f"data.{os.getpid()}.part")
-        with part.open("wb") as stream:
-            writer = Writer(stream, 0)
-            for key, record in site.records.items():
-                writer.add("r\0" + key, dataclasses.replace(record, body=""))
-            for source in site.sources:
-                writer.add("s\0" + source.path, dataclasses.replace(source, body=""))
-            for key, view in state.views.items():
-                writer.add("v\0" + key, view)
-            for target, page in state.pages.items():
-                writer.add("p\0" + target, page, refs=True)
-        part.replace(data)
-    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        return _keep(site, state, head, data, part)
+    except Exception as exc:  # the store only saves time: the build goes on without it
+        log.debug("no quick-rebuild store (%s: %s)", type(exc).__name__, exc)
+        with contextlib.suppress(OSError):
+            part.unlink(missing_ok=True)
         return None
     finally:
         _prune(head.parent)
+
+
+def _keep(site: Site, state: RenderState, head: Path, data: Path, part: Path) -> Pending:
+    snap = Snapshot(site, {}, state, next_change(site))
+    snap.index(describe=True)
+    for template in snap.templates:
+        snap.reads(template)
+    head.parent.mkdir(parents=True, exist_ok=True)
+    head.unlink(missing_ok=True)  # the old head does not describe the new entries
+    _journal(head).unlink(missing_ok=True)
+    with part.open("wb") as stream:
+        writer = Writer(stream, 0)
+        for key, record in site.records.items():
+            writer.add("r\0" + key, dataclasses.replace(record, body=""))  # kept without their bodies
+        for source in site.sources:
+            writer.add("s\0" + source.path, dataclasses.replace(source, body=""))
+        for key, view in state.views.items():
+            writer.add("v\0" + key, view)
+        for target, page in state.pages.items():
+            writer.add("p\0" + target, page, refs=True)
+    part.replace(data)
     order = list(site.records), [s.path for s in site.sources], list(state.views), list(state.pages)
     light = RenderState(state.env, state.common, {}, state.links)
     return Pending(dataclasses.replace(snap, state=light), writer.index, order)
@@ -136,7 +143,8 @@ def finish(pending: Pending, site: Site) -> str | None:
     """Write the head of the store once ``site`` is built and written: its id, or None."""
     try:
         return _write_head(pending.snap, dataclasses.replace(site, sources=[], records={}, memo={}), pending.index, *pending.order)
-    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+    except Exception as exc:  # the store only saves time
+        log.debug("no quick-rebuild store (%s: %s)", type(exc).__name__, exc)
         return None
 
 
@@ -242,8 +250,10 @@ def load(options: BuildOptions, ident: str) -> Snapshot | None:
 
 def rebuild(options: BuildOptions, ident: str, changed: list[str]) -> tuple[list[Problem], list[str], str] | None:
     """Apply edits of record bodies (``changed``: paths relative to the site root) to the
-    output of the build whose store is ``ident``: the build's problems, the output files
-    written and the store's new id, or None when a full build is needed. Raises :class:`BuildFailed` when an
+    output of the build whose store is ``ident``.
+
+    Returns the build's problems, the output files written or removed and the store's
+    new id, or None when a full build is needed. Raises :class:`BuildFailed` when an
     edited body has errors; then nothing is written."""
     try:
         with collector_paused():

@@ -18,7 +18,7 @@ from typing import IO, Any
 
 from .views import RecordView
 
-__all__ = ["DIGEST", "Entries", "Index", "Store", "StoreDamaged", "ViewRefs", "Writer", "append_record", "digest", "read_records"]
+__all__ = ["DIGEST", "Entries", "Index", "Store", "StoreDamaged", "ViewRefs", "Writer", "append_record", "digest", "pickled", "read_records"]
 
 DIGEST = 16  # bytes of a BLAKE2 digest
 Index = dict[str, tuple[int, int, bytes]]  # entry name: offset, length, digest
@@ -48,12 +48,17 @@ class Writer:
         self.index: Index = {}
 
     def add(self, name: str, value: Any, refs: bool = False) -> None:
-        buffer = io.BytesIO()
-        (ViewRefs if refs else pickle.Pickler)(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
-        blob = buffer.getvalue()
+        blob = pickled(value, refs)
         self.data.write(blob)
         self.index[name] = (self.offset, len(blob), digest(blob))
         self.offset += len(blob)
+
+
+def pickled(value: Any, refs: bool = False) -> bytes:
+    """``value`` pickled as an entry; ``refs``: with record views as references."""
+    buffer = io.BytesIO()
+    (ViewRefs if refs else pickle.Pickler)(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    return buffer.getvalue()
 
 
 class Entries(MutableMapping[str, Any]):

@@ -229,3 +229,24 @@ def test_the_internal_edition_has_a_store_of_its_own(builds: Builds, sample_root
     before = on_disk(builds.out)
     builds()  # the public edition does not show it: patched with nothing to write
     assert builds.full == 2 and on_disk(builds.out) == before
+
+
+def test_a_store_that_cannot_be_made_only_costs_time(sample_root: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))  # the store's folder cannot be made
+    builds = Builds(sample_root, monkeypatch)
+    assert not builds().problems
+    add_to_body(sample_root, SAMPLE_NOTICE, ANCHOR)
+    builds()
+    assert builds.full == 2
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+    def broken(*args: Any) -> Any:
+        raise RuntimeError("unexpected")
+
+    monkeypatch.setattr(quickstore, "_keep", broken)  # anything unexpected while keeping it
+    add_to_body(sample_root, SAMPLE_NOTICE, ANCHOR, "（又一处修改。）")
+    assert not builds().problems
+    assert builds.full == 3
+    builds.assert_same_as_full_build()
