@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 # Only light modules above: a no-change build ends here before the engine is loaded.
 
-__all__ = ["BuildSummary", "Inputs", "build_or_reuse", "inputs_key", "read_inputs", "record", "reuse"]
+__all__ = ["BuildSummary", "Inputs", "build_or_reuse", "read_inputs", "record", "reuse"]
 
 log = logging.getLogger("sunshine")
 
@@ -133,11 +133,6 @@ def read_inputs(options: BuildOptions) -> Inputs:
             with open(os.path.join(base, rel), "rb") as stream:
                 files[f"{label}/{rel}"] = hashlib.file_digest(stream, "sha256").hexdigest()
     return Inputs(h.hexdigest(), files)
-
-
-def inputs_key(options: BuildOptions) -> str:
-    """A SHA-256 of everything a build of ``options`` reads, the clock excepted."""
-    return read_inputs(options).key
 
 
 def _files(base: str, name: str) -> list[str]:
