@@ -1,8 +1,6 @@
 """Build the disclosure site: python build.py [build|serve|check|new] …"""
 
-import sys
-
-from sunshine.cli import main
+from sunshine.cli import run
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -24,6 +24,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import NoReturn
 from zoneinfo import ZoneInfo
 
 from . import i18n
@@ -34,7 +35,7 @@ from .problems import BuildFailed
 # The engine (sunshine.pipeline and what it imports) loads only when a command needs it:
 # a build whose inputs have not changed ends in sunshine.lastbuild without it.
 
-__all__ = ["main", "parse_now"]
+__all__ = ["main", "parse_now", "run"]
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
@@ -109,6 +110,20 @@ def _options(args: argparse.Namespace, default_edition: Edition = "public") -> B
         out_dir=args.out.resolve() if args.out else None, history=not args.no_history,
         cache=not args.no_cache, workers=args.jobs, admin=args.admin,
     )
+
+
+def run() -> NoReturn:
+    """``python build.py``: :func:`main`, then leave at once.
+
+    The interpreter's own teardown would free every object of the build one by one,
+    0.1–0.2 s at 10,000 records after the work is done; the log handlers are closed
+    and the output flushed first, and nothing else is left to clean up (worker pools
+    and temporary folders are closed where they are used)."""
+    code = main()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def main(argv: list[str] | None = None) -> int:

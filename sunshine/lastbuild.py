@@ -7,8 +7,9 @@ After each successful build ``.cache/last-build/<output>.json`` records
   history) and the Decap version (``--admin``);
 - the build time and the next moment the output changes by itself (a notice period
   starting or ending, a scheduled record, a deadline; :mod:`sunshine.outputs.schedule`);
-- the size, modification time and inode of every output file, and the summary the
-  command line prints (counts, warnings, reminders).
+- the size, modification time and inode of every output file, the modification time
+  and inode of every output folder (a file added to a folder changes its time), and
+  the summary the command line prints (counts, warnings, reminders).
 
 The next build first computes the same key. If it matches, the day (in the site's
 time zone) is the same, the build time lies between the last build and that next
@@ -27,8 +28,10 @@ import logging
 import os
 import subprocess
 import time
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from stat import S_ISDIR, S_ISREG
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -45,7 +48,7 @@ __all__ = ["BuildSummary", "Inputs", "build_or_reuse", "read_inputs", "record", 
 
 log = logging.getLogger("sunshine")
 
-FORMAT = "sunshine-last-build-1"
+FORMAT = "sunshine-last-build-3"
 LIBRARIES = ("Jinja2", "MarkupSafe", "Markdown", "nh3", "PyYAML", "pydantic", "pydantic_core",
              "chinesecalendar", "pypinyin", "segno", "pagefind", "pagefind_bin_extended")
 INPUT_FOLDERS = ("content", "templates", "static")
@@ -110,6 +113,10 @@ class Inputs:
             h.update(f"{path}\0{digest}\0".encode())
         return h.hexdigest()
 
+    def packed(self) -> dict[str, list[str]]:
+        """The files as the last-build record keeps them (see :func:`_packed`)."""
+        return {"paths": list(self.files), "sums": list(self.files.values())}
+
 
 def read_inputs(options: BuildOptions) -> Inputs:
     """Everything a build of ``options`` reads, the clock excepted."""
@@ -129,10 +136,28 @@ def read_inputs(options: BuildOptions) -> Inputs:
         inputs += [("theme", theme, name) for name in ("templates", "static")]
     files: dict[str, str] = {}
     for label, base, name in inputs:
+        prefix = f"{base}{os.sep}"
         for rel in _files(str(base), name):
-            with open(os.path.join(base, rel), "rb") as stream:
-                files[f"{label}/{rel}"] = hashlib.file_digest(stream, "sha256").hexdigest()
+            files[f"{label}/{rel}"] = _sha256(prefix + rel)
     return Inputs(h.hexdigest(), files)
+
+
+_CHUNK = 1 << 16
+_READ = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+
+
+def _sha256(path: str) -> str:
+    """The SHA-256 of a file, read without a file object: a third quicker for 10,000 small files."""
+    fd = os.open(path, _READ)
+    try:
+        chunk = os.read(fd, _CHUNK)
+        h = hashlib.sha256(chunk)
+        while len(chunk) == _CHUNK:
+            chunk = os.read(fd, _CHUNK)
+            h.update(chunk)
+    finally:
+        os.close(fd)
+    return h.hexdigest()
 
 
 def _files(base: str, name: str) -> list[str]:
@@ -157,20 +182,98 @@ def _files(base: str, name: str) -> list[str]:
     return sorted(found)
 
 
-def _output_stats(out: Path) -> dict[str, list[int]]:
-    """(size, mtime, inode) of every file under ``out``, by path relative to it."""
-    stats: dict[str, list[int]] = {}
-    folders = [(str(out), "")]
-    while folders:
-        folder, rel = folders.pop()
+def _output_stats(out: Path) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """Every file under ``out`` with its (size, mtime, inode), and every folder (``""``:
+    ``out`` itself) with its (mtime, inode), by path relative to ``out``."""
+    files: dict[str, list[int]] = {}
+    folders: dict[str, list[int]] = {}
+    todo = [(str(out), "")]
+    while todo:
+        folder, rel = todo.pop()
+        st = os.lstat(folder)
+        folders[rel] = [st.st_mtime_ns, st.st_ino]
         with os.scandir(folder) as entries:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
-                    folders.append((entry.path, rel + entry.name + "/"))
+                    todo.append((entry.path, rel + entry.name + "/"))
                 else:
                     st = entry.stat(follow_symlinks=False)
-                    stats[rel + entry.name] = [st.st_size, st.st_mtime_ns, st.st_ino]
-    return stats
+                    files[rel + entry.name] = [st.st_size, st.st_mtime_ns, st.st_ino]
+    return files, folders
+
+
+def _packed(stats: dict[str, list[int]]) -> dict[str, list[Any]]:
+    """``stats`` as two flat lists, three times quicker to read and write as JSON."""
+    return {"paths": list(stats), "stats": [n for values in stats.values() for n in values]}
+
+
+def _output_intact(out: Path, doc: dict[str, Any]) -> bool:
+    """Whether ``out`` holds exactly the files recorded in ``doc``, unchanged.
+
+    Stats the recorded paths instead of listing every folder: a file added to,
+    removed from or renamed in a folder changes the folder's modification time, so
+    unchanged folders hold no stray file."""
+    lstat, base = os.lstat, str(out) + "/"
+    try:
+        folders, files = doc["folders"], doc["outputs"]
+        stats = iter(folders["stats"])
+        for rel, mtime, ino in zip(folders["paths"], stats, stats, strict=True):
+            st = lstat(base + rel)
+            if st.st_mtime_ns != mtime or st.st_ino != ino or not S_ISDIR(st.st_mode):
+                return False
+        stats = iter(files["stats"])
+        for rel, size, mtime, ino in zip(files["paths"], stats, stats, stats, strict=True):
+            st = lstat(base + rel)
+            if st.st_size != size or st.st_mtime_ns != mtime or st.st_ino != ino or not S_ISREG(st.st_mode):
+                return False
+    except OSError:
+        return False
+    return True
+
+
+def _restat(out: Path, doc: dict[str, Any], changed: list[str]) -> None:
+    """Update ``doc``'s output stats after the files ``changed`` were written or removed
+    (None: gone, a search index file or an emptied folder)."""
+    files: dict[str, list[int] | None] = {}
+    folders: dict[str, list[int] | None] = {"": None}
+    for rel in changed:
+        st = _lstat(out / rel)
+        files[rel] = [st.st_size, st.st_mtime_ns, st.st_ino] if st else None
+        parts = rel.split("/")[:-1]
+        folders.update(dict.fromkeys("".join(part + "/" for part in parts[:i]) for i in range(1, len(parts) + 1)))
+    for rel in folders:
+        st = _lstat(out / rel)
+        folders[rel] = [st.st_mtime_ns, st.st_ino] if st else None
+    _update(doc["outputs"], files, 3)
+    _update(doc["folders"], folders, 2)
+
+
+def _lstat(path: Path) -> os.stat_result | None:
+    try:
+        return os.lstat(path)
+    except FileNotFoundError:
+        return None
+
+
+def _update(packed: dict[str, list[Any]], changes: dict[str, list[int] | None], width: int) -> None:
+    """Set the stats of some paths in a :func:`_packed` record; None removes the path."""
+    paths, flat = packed["paths"], packed["stats"]
+    where = {path: i for i, path in enumerate(paths)}
+    gone: set[int] = set()
+    for path, values in changes.items():
+        i = where.get(path)
+        if i is None:
+            if values is not None:
+                paths.append(path)
+                flat.extend(values)
+        elif values is None:
+            gone.add(i)
+        else:
+            flat[i * width : i * width + width] = values
+    if gone:
+        kept = [i for i in range(len(paths)) if i not in gone]
+        packed["paths"] = [paths[i] for i in kept]
+        packed["stats"] = [n for i in kept for n in flat[i * width : i * width + width]]
 
 
 def record(site: Site, inputs: Inputs, out: Path, quick: str | None = None) -> dict[str, list[int]]:
@@ -180,24 +283,25 @@ def record(site: Site, inputs: Inputs, out: Path, quick: str | None = None) -> d
 
     moment = next_change(site)
     summary = BuildSummary.of(site)
-    outputs = _output_stats(out)
+    outputs, folders = _output_stats(out)
     doc = {
         "format": FORMAT,
         "key": inputs.key,
         "facts": inputs.facts,
-        "files": inputs.files,
+        "files": inputs.packed(),
         "quick": quick,
         "built": site.options.now.isoformat(),
         "timezone": site.cfg.site.timezone,
         "valid_until": moment.isoformat() if moment else None,
-        "outputs": outputs,
+        "outputs": _packed(outputs),
+        "folders": _packed(folders),
         "summary": {**asdict(summary), "problems": [asdict(p) for p in summary.problems]},
     }
     save_json(_state_file(site.options), doc)
     return outputs
 
 
-def _pages(outputs: dict[str, Any]) -> int:
+def _pages(outputs: Iterable[str]) -> int:
     return sum(1 for path in outputs if path.endswith(".html"))
 
 
@@ -209,7 +313,7 @@ def _read(options: BuildOptions) -> dict[str, Any] | None:
     return doc if isinstance(doc, dict) and doc.get("format") == FORMAT else None
 
 
-def _summary(s: dict[str, Any], problems: list[Problem], reused: bool, outputs: dict[str, Any]) -> BuildSummary:
+def _summary(s: dict[str, Any], problems: list[Problem], reused: bool, outputs: Iterable[str]) -> BuildSummary:
     return BuildSummary(
         str(s["edition"]), int(s["published"]), int(s["held"]), dict(s["per_kind"]), dict(s["per_scope"]),
         problems, [str(x) for x in s["reminders"]], reused=reused, pages=_pages(outputs),
@@ -224,9 +328,9 @@ def reuse(options: BuildOptions, key: str, doc: dict[str, Any] | None = None) ->
     try:
         if doc is None or doc.get("key") != key or not _in_time(doc, options.now):
             return None
-        if _output_stats(options.output) != doc["outputs"]:
+        if not _output_intact(options.output, doc):
             return None
-        return _summary(doc["summary"], [Problem(**p) for p in doc["summary"]["problems"]], True, doc["outputs"])
+        return _summary(doc["summary"], [Problem(**p) for p in doc["summary"]["problems"]], True, doc["outputs"]["paths"])
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
 
@@ -243,13 +347,13 @@ def _quick(options: BuildOptions, inputs: Inputs, doc: dict[str, Any]) -> BuildS
     """Apply edits of record bodies since the last build as the preview server does
     (:mod:`sunshine.quickstore`); None when a full build is needed."""
     try:
-        old = doc["files"]
-        if not doc.get("quick") or doc.get("facts") != inputs.facts or not isinstance(old, dict) or old.keys() != inputs.files.keys():
+        old = dict(zip(doc["files"]["paths"], doc["files"]["sums"], strict=True))
+        if not doc.get("quick") or doc.get("facts") != inputs.facts or old.keys() != inputs.files.keys():
             return None
         changed = [path for path, digest in inputs.files.items() if old[path] != digest]
         if not changed or not all(path.startswith("site/content/") for path in changed) or not _in_time(doc, options.now):
             return None
-        if _output_stats(options.output) != doc["outputs"]:
+        if not _output_intact(options.output, doc):
             return None
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
@@ -259,19 +363,11 @@ def _quick(options: BuildOptions, inputs: Inputs, doc: dict[str, Any]) -> BuildS
     if done is None:
         return None
     problems, written, ident = done
-    outputs = doc["outputs"]
-    out = options.output
-    for rel in [*written, "manifest.json", "SHA256SUMS"]:
-        try:
-            st = os.stat(out / rel, follow_symlinks=False)
-        except FileNotFoundError:  # removed (a search index file)
-            outputs.pop(rel, None)
-            continue
-        outputs[rel] = [st.st_size, st.st_mtime_ns, st.st_ino]
-    new = {**doc, "key": inputs.key, "files": inputs.files, "quick": ident, "outputs": outputs,
+    _restat(options.output, doc, [*written, "manifest.json", "SHA256SUMS"])
+    new = {**doc, "key": inputs.key, "files": inputs.packed(), "quick": ident,
            "summary": {**doc["summary"], "problems": [asdict(p) for p in problems]}}
     save_json(_state_file(options), new)
-    return _summary(doc["summary"], problems, False, outputs)
+    return _summary(doc["summary"], problems, False, doc["outputs"]["paths"])
 
 
 def build_or_reuse(options: BuildOptions) -> tuple[BuildSummary, Path]:

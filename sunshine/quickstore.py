@@ -30,6 +30,7 @@ import functools
 import hashlib
 import io
 import logging
+import mmap
 import os
 import pickle
 import secrets
@@ -206,6 +207,13 @@ class _Output(MutableMapping[str, bytes]):
         return len(self.written)
 
 
+def _mapped(path: Path) -> mmap.mmap:
+    """The data file mapped, not read: an edit needs a few of its entries. Entries
+    appended later or a data file replaced by a full build leave the mapping as it was."""
+    with path.open("rb") as stream:
+        return mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
+
+
 def load(options: BuildOptions, ident: str) -> Snapshot | None:
     """The snapshot of the build whose store id is ``ident``, or None."""
     head, data = _paths(options)
@@ -228,7 +236,7 @@ def load(options: BuildOptions, ident: str) -> Snapshot | None:
             current, problems = new, problems_then
         if current != ident:
             return None
-        store = Store(data.read_bytes(), index, current, {kind: set(keys) for kind, keys in zip("rsvp", order, strict=True)})
+        store = Store(_mapped(data), index, current, {kind: set(keys) for kind, keys in zip("rsvp", order, strict=True)})
         records, sources, views, pages = (Entries(store, kind, list(keys)) for kind, keys in zip("rsvp", order, strict=True))
         store.views = views
         doc = store.unpickle(rest)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import mmap
 import pickle
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
@@ -95,9 +96,9 @@ class Entries(MutableMapping[str, Any]):
 
 
 class Store:
-    """A data file's bytes and its index: the entries of one store."""
+    """A data file's bytes (or its mapping) and its index: the entries of one store."""
 
-    def __init__(self, data: bytes, index: Index, ident: str, known: dict[str, set[str]]):
+    def __init__(self, data: bytes | mmap.mmap, index: Index, ident: str, known: dict[str, set[str]]):
         self.data = data
         self.index = index
         self.ident = ident

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sunshine.lastbuild import _state_file
+from sunshine.lastbuild import _packed, _state_file, _update
 from sunshine.pipeline import build_or_reuse
 from sunshine.site import BuildOptions
 from tests.workflow.conftest import NOW
@@ -73,6 +73,26 @@ def test_output_touched_by_hand_is_rebuilt(root: Path) -> None:
     assert not build_or_reuse(opts(root))[0].reused
 
 
+@pytest.mark.parametrize(
+    "touch",
+    [
+        lambda out: (out / "notices" / "stray.html").write_bytes(b"x"),  # a file added deep down
+        lambda out: (out / "notices" / "new" / "deeper").mkdir(parents=True),  # folders only
+        lambda out: (out / PAGE).unlink(),
+        lambda out: (out / PAGE).rename(out / PAGE.replace(".html", ".htm")),
+        lambda out: [(out / PAGE).unlink(), (out / PAGE).mkdir()],  # a file become a folder
+    ],
+    ids=["file-added", "folder-added", "file-removed", "file-renamed", "file-to-folder"],
+)
+def test_any_change_in_the_output_is_seen(root: Path, touch: object) -> None:
+    _, out = build_or_reuse(opts(root))
+    before = tree(out)
+    touch(out)  # type: ignore[operator]
+    again, _ = build_or_reuse(opts(root))
+    assert not again.reused and tree(out) == before
+    assert build_or_reuse(opts(root))[0].reused
+
+
 def test_the_clock_can_make_the_output_stale(root: Path) -> None:
     build_or_reuse(opts(root))
     assert not build_or_reuse(opts(root, now=NOW + dt.timedelta(days=1)))[0].reused  # another day
@@ -101,3 +121,12 @@ def test_damaged_state_or_no_cache_means_a_full_build(root: Path) -> None:
     assert not build_or_reuse(opts(root))[0].reused
     assert build_or_reuse(opts(root))[0].reused
     assert not build_or_reuse(opts(root, cache=False))[0].reused
+
+
+def test_packed_stats_are_updated_in_place() -> None:
+    packed = _packed({"a.html": [1, 2, 3], "b/c.html": [4, 5, 6], "d.css": [7, 8, 9]})
+    assert packed == {"paths": ["a.html", "b/c.html", "d.css"], "stats": [1, 2, 3, 4, 5, 6, 7, 8, 9]}
+    _update(packed, {"b/c.html": None, "d.css": [0, 0, 1], "e.js": [2, 2, 2], "gone.txt": None}, 3)
+    assert packed == {"paths": ["a.html", "d.css", "e.js"], "stats": [1, 2, 3, 0, 0, 1, 2, 2, 2]}
+    _update(packed, {"a.html": None, "d.css": None, "e.js": None}, 3)
+    assert packed == {"paths": [], "stats": []}

@@ -161,6 +161,18 @@ def test_an_output_changed_by_hand_means_a_full_build(builds: Builds, sample_roo
     builds.assert_same_as_full_build()
 
 
+@pytest.mark.parametrize("where", ["page-folder", "top"])
+def test_a_file_left_in_the_output_after_a_quick_edit_means_a_full_build(builds: Builds, sample_root: Path, where: str) -> None:
+    add_to_body(sample_root, SAMPLE_NOTICE, ANCHOR)
+    builds()
+    assert builds.full == 1  # quick: the folders it wrote to are recorded anew
+    folder = (builds.out / SAMPLE_NOTICE_PAGE).parent if where == "page-folder" else builds.out
+    (folder / "stray.txt").write_text("left by someone", encoding="utf-8")
+    assert not builds().reused and builds.full == 2
+    assert not (folder / "stray.txt").exists()
+    builds.assert_same_as_full_build()
+
+
 def test_the_next_day_is_a_full_build(builds: Builds, sample_root: Path) -> None:
     add_to_body(sample_root, SAMPLE_NOTICE, ANCHOR)
     builds(now=NOW + dt.timedelta(days=1))
