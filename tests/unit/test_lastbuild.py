@@ -6,11 +6,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from sunshine.lastbuild import _packed, _state_file, _update
+from sunshine import outputstats
+from sunshine.lastbuild import _inputs_and_output, _read, _state_file, read_inputs
+from sunshine.outputstats import packed, update
 from sunshine.pipeline import build_or_reuse
 from sunshine.site import BuildOptions
 from tests.workflow.conftest import NOW
@@ -124,9 +128,45 @@ def test_damaged_state_or_no_cache_means_a_full_build(root: Path) -> None:
 
 
 def test_packed_stats_are_updated_in_place() -> None:
-    packed = _packed({"a.html": [1, 2, 3], "b/c.html": [4, 5, 6], "d.css": [7, 8, 9]})
-    assert packed == {"paths": ["a.html", "b/c.html", "d.css"], "stats": [1, 2, 3, 4, 5, 6, 7, 8, 9]}
-    _update(packed, {"b/c.html": None, "d.css": [0, 0, 1], "e.js": [2, 2, 2], "gone.txt": None}, 3)
-    assert packed == {"paths": ["a.html", "d.css", "e.js"], "stats": [1, 2, 3, 0, 0, 1, 2, 2, 2]}
-    _update(packed, {"a.html": None, "d.css": None, "e.js": None}, 3)
-    assert packed == {"paths": [], "stats": []}
+    stats = packed({"a.html": [1, 2, 3], "b/c.html": [4, 5, 6], "d.css": [7, 8, 9]})
+    assert stats == {"paths": ["a.html", "b/c.html", "d.css"], "stats": [1, 2, 3, 4, 5, 6, 7, 8, 9]}
+    update(stats, {"b/c.html": None, "d.css": [0, 0, 1], "e.js": [2, 2, 2], "gone.txt": None}, 3)
+    assert stats == {"paths": ["a.html", "d.css", "e.js"], "stats": [1, 2, 3, 0, 0, 1, 2, 2, 2]}
+    update(stats, {"a.html": None, "d.css": None, "e.js": None}, 3)
+    assert stats == {"paths": [], "stats": []}
+
+
+def test_inputs_read_beside_the_engine_load_are_the_same(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a build that left a quick-rebuild store, a forked process reads the inputs
+    and checks the output; its answer equals reading them here, and if it fails
+    (or cannot be forked) they are read here."""
+    options = opts(root)
+    build_or_reuse(options)
+    doc = _read(options)
+    assert doc is not None and doc["quick"]
+    expected = read_inputs(options), True
+    forks, fork = [], os.fork
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or fork())
+    assert _inputs_and_output(options, doc) == expected
+    assert forks == [1]
+    (options.output / "stray.txt").write_text("x", encoding="utf-8")
+    assert _inputs_and_output(options, doc) == (expected[0], False)
+    (options.output / "stray.txt").unlink()  # the folder's time changed: built again
+    assert not build_or_reuse(options)[0].reused
+    doc = _read(options)
+    assert doc is not None
+    parent, real = os.getpid(), outputstats.intact
+
+    def fails_when_forked(*args: Any) -> bool:
+        if os.getpid() != parent:
+            raise RuntimeError("the forked process fails")
+        return real(*args)
+
+    monkeypatch.setattr(outputstats, "intact", fails_when_forked)
+    assert _inputs_and_output(options, doc) == expected
+
+    def no_fork() -> int:
+        raise OSError("no more processes")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    assert _inputs_and_output(options, doc) == expected
