@@ -7,16 +7,16 @@ After each successful build ``.cache/last-build/<output>.json`` records
   history) and the Decap version (``--admin``);
 - the build time and the next moment the output changes by itself (a notice period
   starting or ending, a scheduled record, a deadline; :mod:`sunshine.outputs.schedule`);
-- the size, modification time and inode of every output file, the modification time
-  and inode of every output folder (a file added to a folder changes its time), and
-  the summary the command line prints (counts, warnings, reminders).
+- the output folder's files and folders (:mod:`sunshine.outputstats`), and the summary
+  the command line prints (counts, warnings, reminders).
 
 The next build first computes the same key. If it matches, the day (in the site's
 time zone) is the same, the build time lies between the last build and that next
 change, and the output folder holds exactly the recorded files unchanged, the build
 is complete as it is: the guard's findings for these exact inputs are the recorded
-ones. Anything else, or a damaged record, means a full build. ``--no-cache`` turns
-this off.
+ones. If only record files differ, the output may be patched instead
+(:mod:`sunshine.quickstore`). Anything else, or a damaged record, means a full build.
+``--no-cache`` turns this off.
 """
 
 from __future__ import annotations
