@@ -116,7 +116,7 @@ class Inputs:
         return h.hexdigest()
 
     def packed(self) -> dict[str, list[str]]:
-        """The files as the last-build record keeps them (see :func:`_packed`)."""
+        """The files as the last-build record keeps them: paths and digests as two lists."""
         return {"paths": list(self.files), "sums": list(self.files.values())}
 
 

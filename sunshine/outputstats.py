@@ -59,14 +59,14 @@ def intact(out: Path, doc: dict[str, Any]) -> bool:
             st = lstat(base + rel)
             if st.st_size != size or st.st_mtime_ns != mtime or st.st_ino != ino or not S_ISREG(st.st_mode):
                 return False
-    except OSError:
+    except (OSError, ValueError, TypeError, KeyError):  # gone, or a damaged record
         return False
     return True
 
 
 def restat(out: Path, doc: dict[str, Any], changed: list[str]) -> None:
-    """Update ``doc``'s output stats after the files ``changed`` were written or removed
-    (None: gone, a search index file or an emptied folder)."""
+    """Update ``doc``'s output stats after the files ``changed`` were written or removed;
+    a removed file (of the search index) and an emptied folder leave the record."""
     files: dict[str, list[int] | None] = {}
     folders: dict[str, list[int] | None] = {"": None}
     for rel in changed:

@@ -127,6 +127,29 @@ def test_damaged_state_or_no_cache_means_a_full_build(root: Path) -> None:
     assert not build_or_reuse(opts(root, cache=False))[0].reused
 
 
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda doc: doc.pop("folders"),
+        lambda doc: doc.update(outputs="garbage"),
+        lambda doc: doc["folders"].update(stats=doc["folders"]["stats"][:-1]),
+        lambda doc: doc["outputs"].update(stats=["a"] * len(doc["outputs"]["stats"])),
+    ],
+    ids=["no-folders", "outputs-not-a-record", "stats-short", "stats-not-numbers"],
+)
+def test_a_damaged_output_record_means_a_full_build(root: Path, damage: object) -> None:
+    build_or_reuse(opts(root))
+    state = _state_file(opts(root))
+    doc = json.loads(state.read_text(encoding="utf-8"))
+    damage(doc)  # type: ignore[operator]
+    state.write_text(json.dumps(doc), encoding="utf-8")
+    assert not build_or_reuse(opts(root))[0].reused
+    add_to = root / NOTICE  # and a body edit after it is quick again
+    add_to.write_text(add_to.read_text(encoding="utf-8") + "\n补充。\n", encoding="utf-8")
+    assert not build_or_reuse(opts(root))[0].reused
+    assert build_or_reuse(opts(root))[0].reused
+
+
 def test_packed_stats_are_updated_in_place() -> None:
     stats = packed({"a.html": [1, 2, 3], "b/c.html": [4, 5, 6], "d.css": [7, 8, 9]})
     assert stats == {"paths": ["a.html", "b/c.html", "d.css"], "stats": [1, 2, 3, 4, 5, 6, 7, 8, 9]}
