@@ -140,7 +140,10 @@ def read_inputs(options: BuildOptions) -> Inputs:
     for label, base, name in inputs:
         prefix = f"{base}{os.sep}"
         for rel in _files(str(base), name):
-            files[f"{label}/{rel}"] = _sha256(prefix + rel)
+            try:
+                files[f"{label}/{rel}"] = _sha256(prefix + rel)
+            except OSError:  # unreadable: never equal to a digest, and the build reports it
+                files[f"{label}/{rel}"] = "-"
     return Inputs(h.hexdigest(), files)
 
 

@@ -117,12 +117,17 @@ def read_source(
     root: Path, path: Path, kind: str, folder: bool, limit: int, problems: Problems, yaml: YamlCache
 ) -> Source | None:
     rel = _rel(root, path)
-    size = path.stat().st_size
+    try:
+        size = path.stat().st_size
+        raw = path.read_bytes() if size <= limit else b""
+    except OSError as exc:
+        problems.add(rel, 0, "", f"无法读取文件（{exc.strerror or exc}）", "请检查文件的读取权限，或关闭正在占用它的程序后重试", code="unreadable")
+        return None
     if size > limit:
         problems.add(rel, 0, "", f"文件过大（{size // 1024} KB，上限 {limit // 1024} KB）", "请精简内容，或把大文件作为附件；上限可在 config.yaml 的 site.max_file_kb 调整", code="too-large")
         return None
     try:
-        text = decode_text(path.read_bytes()).text
+        text = decode_text(raw).text
         if path.suffix == ".md":
             yaml_text, body, body_line = split_front_matter(text)
             doc = yaml.load(yaml_text, first_line=2)

@@ -104,6 +104,8 @@ CATALOG: list[tuple[str, str]] = [
     ("文件夹记录缺少 index.md", "folder record has no index.md"),
     ("在文件夹中创建 index.md", "create index.md in the folder"),
     ("文件过大（{size} KB，上限 {limit} KB）", "file too large ({size} KB, limit {limit} KB)"),
+    ("无法读取文件（{raw_reason}）", "cannot read the file ({raw_reason})"),
+    ("请检查文件的读取权限，或关闭正在占用它的程序后重试", "check that the file may be read, or close the program holding it, and try again"),
     (
         "请精简内容，或把大文件作为附件；上限可在 config.yaml 的 site.max_file_kb 调整",
         "shorten it, or make large content an attachment; the limit is site.max_file_kb in config.yaml",

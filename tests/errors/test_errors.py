@@ -16,8 +16,10 @@ To review a message after an engine change, run the command above and compare.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -136,3 +138,39 @@ def test_stray_file_is_an_error_under_strict(tmp_path: Path, capsys: pytest.Capt
     assert err.splitlines()[0] == (
         "content/readme.md: content 根目录下的文件不会被发布 — 请放到 plans、ratings、notices、pages 文件夹中"
     )
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_an_unreadable_file_is_reported_not_raised(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A record the build may not read (permissions, a lock held by another program)
+    is a content problem with its path, in Chinese and in English; the site stays."""
+    root = _copy(HERE / "ok" / "string-no", tmp_path)
+    (record,) = (root / "content").rglob("*.md")
+    rel = record.relative_to(root).as_posix()
+    assert _run(capsys, "build", "--root", str(root), "--now", NOW)[0] == 0
+    before = _snapshot(root / "site")
+    real_open, real_read = os.open, Path.read_bytes
+
+    def refuse_open(path: str, *args: Any, **kwargs: Any) -> int:
+        if str(path) == str(record):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    def refuse_read(self: Path) -> bytes:
+        if self == record:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read(self)
+
+    monkeypatch.setattr(os, "open", refuse_open)
+    monkeypatch.setattr(Path, "read_bytes", refuse_read)
+    code, out, err = _run(capsys, command, "--root", str(root), "--now", NOW)
+    assert (code, out) == (1, "")
+    assert err == (
+        f"{rel}: 无法读取文件（Permission denied） — 请检查文件的读取权限，或关闭正在占用它的程序后重试\n"
+        "共 1 个错误，0 个警告。\n未生成网站：请按上面的提示修改后重试。原有网站保持不变。\n"
+    )
+    code, out, err = _run(capsys, command, "--root", str(root), "--now", NOW, "--lang", "en")
+    assert code == 1 and "cannot read the file (Permission denied)" in err and "Traceback" not in err
+    assert _snapshot(root / "site") == before
