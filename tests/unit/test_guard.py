@@ -156,3 +156,16 @@ def test_fork_map_keeps_order_and_raises_where_it_fails() -> None:
 
     with pytest.raises(ValueError, match="第7项"):
         fork_map(fail_on_7, list(range(50)), workers=2, min_items=10)
+
+
+def test_fork_map_forks_a_fresh_worker_for_each_span() -> None:
+    """Each span of items goes to a newly forked worker, which gives back the memory it
+    copied from the parent when the span is done."""
+    import os
+
+    from sunshine.forkmap import SPANS_PER_WORKER, fork_map
+
+    pids = fork_map(lambda _: os.getpid(), list(range(960)), workers=2, min_items=10)
+    spans = 960 // (960 // (2 * SPANS_PER_WORKER))
+    assert os.getpid() not in pids
+    assert len(set(pids)) == spans
