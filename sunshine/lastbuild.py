@@ -286,20 +286,28 @@ def _inputs_and_output(options: BuildOptions, doc: dict[str, Any] | None) -> tup
     next: on Linux a forked process reads the inputs and checks the output while this
     one loads the engine (0.3–0.4 s each at 10,000 records); elsewhere, or if the
     forked process fails, one after the other."""
+
+    def here() -> tuple[Inputs, bool]:
+        return read_inputs(options), doc is not None and outputstats.intact(options.output, doc)
+
     if doc is None or not doc.get("quick") or sys.platform != "linux":
-        return read_inputs(options), outputstats.intact(options.output, doc) if doc is not None else False
+        return here()
     try:
         ours, theirs = os.pipe()
+    except OSError:
+        return here()
+    try:
         pid = os.fork()
     except OSError:
-        return read_inputs(options), outputstats.intact(options.output, doc)
+        os.close(ours)
+        os.close(theirs)
+        return here()
     if pid == 0:  # the forked process: its answer as JSON, then leave at once
         try:
             os.close(ours)
-            inputs = read_inputs(options)
-            text = json.dumps([inputs.facts, inputs.files, outputstats.intact(options.output, doc)])
-            with os.fdopen(theirs, "wb") as pipe:
-                pipe.write(text.encode())
+            inputs, intact = here()
+            with os.fdopen(theirs, "wb") as sink:
+                sink.write(json.dumps([inputs.facts, inputs.files, intact]).encode())
         finally:
             os._exit(0)
     os.close(theirs)
@@ -312,7 +320,7 @@ def _inputs_and_output(options: BuildOptions, doc: dict[str, Any] | None) -> tup
         facts, files, intact = json.loads(answer)
         return Inputs(str(facts), dict(files)), bool(intact)
     except (ValueError, TypeError):
-        return read_inputs(options), outputstats.intact(options.output, doc)
+        return here()
 
 
 def build_or_reuse(options: BuildOptions) -> tuple[BuildSummary, Path]:
