@@ -100,7 +100,7 @@ class Snapshot:
     _trees: dict[str, nodes.Template] = field(default_factory=dict)  # parsed templates, by name
 
     @classmethod
-    def of(cls, site: Site, files: dict[str, bytes]) -> Snapshot | None:
+    def of(cls, site: Site, files: MutableMapping[str, bytes]) -> Snapshot | None:
         """The snapshot of a build made with ``keep=True``, or None."""
         state = site.memo.get("render")
         if not isinstance(state, RenderState):

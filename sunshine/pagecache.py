@@ -14,14 +14,17 @@ A page's key is a SHA-256 of
 Keys and the SHA-256 of each page's bytes are kept per output folder in
 ``.cache/pages/``, never modification times. A page is reused only if the file in
 the current output still has exactly the recorded digest, so a damaged, foreign or
-stale cache costs time and nothing else. :class:`PageCache` also keeps the bytes in
-memory, so the preview server's rebuilds read nothing from disk.
+stale cache costs time and nothing else. A page reused from the output folder is
+handed on as a reference to its file (:class:`~sunshine.outfiles.Stored`), which the
+write links without reading it again. For the preview server (``hold``) the cache
+keeps the bytes in memory instead, so its rebuilds read nothing from disk.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -31,6 +34,7 @@ from jinja2 import meta as jinja_meta
 
 from .cachefile import engine_fingerprint, save_json
 from .fingerprint import Unstable, digest
+from .outfiles import OutputFiles, Stored
 
 __all__ = ["PageCache", "TemplateDeps"]
 
@@ -99,6 +103,7 @@ class PageCache:
         name = hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:16]
         self.file = root / ".cache" / "pages" / f"{name}.json"
         self.output = output
+        self._folder = f"{output.resolve()}{os.sep}"
         self.entries: dict[str, tuple[str, str]] = self._load() if enabled else {}
         self.held: dict[str, bytes] = {}
         self.hits = 0
@@ -141,8 +146,9 @@ class PageCache:
             return None
         return h.hexdigest()
 
-    def get(self, path: str, key: str | None) -> bytes | None:
-        """The page's bytes if they were made with ``key`` and are still intact."""
+    def get(self, path: str, key: str | None) -> bytes | Stored | None:
+        """The page's bytes if they were made with ``key`` and are still intact: in
+        memory, or (read from the output folder) where they are on disk."""
         entry = self.entries.get(path) if key is not None else None
         if entry is None or entry[0] != key:
             return None
@@ -158,18 +164,20 @@ class PageCache:
         self.hits += 1
         if from_disk:
             self.verified.add(path)
+            if not self.hold:
+                return Stored(self._folder + path, 0, len(content), entry[1])
         return content
 
-    def remember(self, made: Iterable[tuple[str, str, bytes]]) -> None:
-        """Record pages that are now in the output folder: (path, key, bytes)."""
+    def remember(self, keys: Iterable[tuple[str, str]], files: OutputFiles) -> None:
+        """Record pages that are now in the output folder: (path, key), bytes in ``files``."""
         if not self.enabled:
             return
         self.entries = {}
         self.held = {}
-        for path, key, content in made:
-            self.entries[path] = (key, hashlib.sha256(content).hexdigest())
+        for path, key in keys:
+            self.entries[path] = (key, files.sha256(path))
             if self.hold:
-                self.held[path] = content
+                self.held[path] = files[path]
 
     def save(self) -> None:
         """Write the keys; a cache that cannot be written only costs time."""

@@ -15,6 +15,7 @@ from .enrich import enrich_site
 from .guard import guard_site
 from .lastbuild import build_or_reuse
 from .load import load_site
+from .outfiles import OutputFiles, Spool
 from .outputs.search import search_index
 from .pagecache import PageCache
 from .problems import BuildFailed
@@ -22,7 +23,7 @@ from .render import render_site
 from .route import route_site
 from .site import BuildOptions, Site
 from .validate import validate_site
-from .write import write_site
+from .write import check_output_dir, write_site
 from .yamlcache import YamlCache
 
 __all__ = ["LABELS", "STEPS", "build", "build_in_memory", "build_or_reuse", "check", "collector_paused", "prepare", "write"]
@@ -82,19 +83,20 @@ def prepare(options: BuildOptions, yaml: YamlCache | None = None) -> Site:
 
 def build_in_memory(
     options: BuildOptions, search: bool = True, pages: PageCache | None = None, yaml: YamlCache | None = None,
-    keep: bool = False, then: Callable[[Site], None] | None = None,
-) -> tuple[Site, dict[str, bytes]]:
-    """Everything but the disk: the site and ``{output path: bytes}``.
+    keep: bool = False, then: Callable[[Site], None] | None = None, spool: Spool | None = None,
+) -> tuple[Site, OutputFiles]:
+    """Everything but the output folder: the site and ``{output path: bytes}``.
 
     ``search`` adds the Pagefind index (also skipped with SUNSHINE_NO_SEARCH=1);
     ``pages`` lends rendered pages of the previous build (see :mod:`sunshine.pagecache`),
     ``yaml`` parsed front matter (:mod:`sunshine.yamlcache`); ``keep`` leaves what the
     render saw in ``site.memo["render"]`` (:mod:`sunshine.bodyedit`); ``then`` is called
-    with the site right after a good render, what it saw still in ``site.memo["render"]``.
+    with the site right after a good render, what it saw still in ``site.memo["render"]``;
+    ``spool`` keeps the rendered pages on disk until they are written.
     """
     with collector_paused():
         site = prepare(options, yaml)
-        files = _timed("render", lambda: render_site(site, pages, keep or then is not None))
+        files = _timed("render", lambda: render_site(site, pages, keep or then is not None, spool))
         _stop_on_errors(site)
         if then is not None:
             then(site)
@@ -122,16 +124,29 @@ def build(
     """
     if pages is None:
         pages = PageCache(options.root, options.output, enabled=options.cache)
-    site, files = build_in_memory(options, pages=pages, then=then)
-    return site, write(site, files, pages)
+    with _spool(options) as spool:
+        site, files = build_in_memory(options, pages=pages, then=then, spool=spool)
+        return site, write(site, files, pages)
 
 
-def write(site: Site, files: dict[str, bytes], pages: PageCache) -> Path:
+@contextlib.contextmanager
+def _spool(options: BuildOptions) -> Iterator[Spool | None]:
+    """A spool folder beside the output folder for the build's pages, if one can be made
+    there (else the pages stay in memory, and the write reports a bad output folder)."""
+    with contextlib.ExitStack() as stack:
+        spool = None
+        if check_output_dir(options.root, options.output) is None:
+            with contextlib.suppress(OSError):
+                spool = stack.enter_context(Spool(options.output))
+        yield spool
+
+
+def write(site: Site, files: OutputFiles, pages: PageCache) -> Path:
     """Write the output folder and tell the page cache what is in it now."""
     with collector_paused():
         out = _timed("write", lambda: write_site(site, files, frozenset(pages.verified)))
         keys: dict[str, str] = site.memo.get("page_keys", {})
-        pages.remember((path, key, files[path]) for path, key in keys.items())
+        pages.remember(keys.items(), files)
         pages.save()
     return out
 

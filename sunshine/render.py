@@ -1,12 +1,15 @@
 """Stage 6, render: Markdown to safe HTML, then every page and output file, in memory.
 
-Returns ``{output path: bytes}``; only :mod:`sunshine.write` touches the disk.
+Returns ``{output path: bytes}`` (:class:`~sunshine.outfiles.OutputFiles`); only
+:mod:`sunshine.write` touches the output folder. Given a spool, the rendered pages
+wait there instead of in memory.
 One Jinja environment (autoescape, StrictUndefined) serves the whole build;
 templates in the site's ``templates/`` override the default theme's.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +21,7 @@ from .forkmap import fork_map
 from .kinds import KINDS, notice
 from .markdown import Rendered
 from .options import THEME_DIR
+from .outfiles import OutputFiles, Spool, Stored
 from .outputs import calendar, data, feeds, schedule, sitemap
 from .pagecache import PageCache, TemplateDeps
 from .problems import BODY_FIELD, Problems
@@ -55,13 +59,19 @@ class Output:
     """The files of one build, refusing a second write to one path."""
 
     def __init__(self) -> None:
-        self.files: dict[str, bytes] = {}
+        self.files = OutputFiles()
         self.noindex: set[str] = set()
 
-    def add(self, path: str, content: bytes | str) -> None:
+    def add(self, path: str, content: bytes | str | Stored) -> None:
         if path in self.files:
             raise RuntimeError(f"two outputs for {path}")
-        self.files[path] = content.encode("utf-8") if isinstance(content, str) else content
+        self.set(path, content)
+
+    def set(self, path: str, content: bytes | str | Stored) -> None:
+        if isinstance(content, Stored):
+            self.files.store(path, content)
+        else:
+            self.files[path] = content.encode("utf-8") if isinstance(content, str) else content
 
 
 def make_environment(site: Site) -> jinja2.Environment:
@@ -90,13 +100,14 @@ def make_environment(site: Site) -> jinja2.Environment:
     return env
 
 
-def render_site(site: Site, cache: PageCache | None = None, keep: bool = False) -> dict[str, bytes]:
+def render_site(site: Site, cache: PageCache | None = None, keep: bool = False, spool: Spool | None = None) -> OutputFiles:
     """Render every output of the edition; problems in bodies go to ``site.problems``.
 
     Pages whose key is in ``cache`` with intact bytes are reused; the others are
     rendered (across all cores when there are many). The key of every page goes to
     ``site.memo["page_keys"]`` so the cache can be updated once the site is written.
-    ``keep`` leaves a :class:`RenderState` in ``site.memo["render"]``.
+    ``keep`` leaves a :class:`RenderState` in ``site.memo["render"]``; ``spool``
+    keeps the rendered pages on disk until the write.
     """
     bodies = _render_bodies(site)
     links = _record_links(site)
@@ -141,8 +152,8 @@ def render_site(site: Site, cache: PageCache | None = None, keep: bool = False) 
             page("redirect.html", path, target=views[record.key], noindex=True)
     page("404.html", "404.html", noindex=True)
     page("search.html", "search/", noindex=True)
-    for target, content in zip((j[0] for j in jobs), _render_pages(env, jobs, site.options.workers), strict=True):
-        out.files[target] = content
+    for target, content in zip((j[0] for j in jobs), _render_pages(env, jobs, site.options.workers, spool), strict=True):
+        out.set(target, content)
     site.memo["page_keys"] = keys
     if state is not None:
         site.memo["render"] = state
@@ -161,17 +172,26 @@ def render_site(site: Site, cache: PageCache | None = None, keep: bool = False) 
     return out.files
 
 
-def _render_pages(env: jinja2.Environment, jobs: list[tuple[str, str, dict[str, Any]]], workers: int | None) -> list[bytes]:
-    """The bytes of each job, in order; forked workers share the jobs without copying them.
+def _render_pages(
+    env: jinja2.Environment, jobs: list[tuple[str, str, dict[str, Any]]], workers: int | None, spool: Spool | None
+) -> Sequence[bytes | Stored]:
+    """The bytes of each job, in order, or where the spool keeps them; forked workers
+    share the jobs without copying them.
 
     Each worker inherits the parent's Jinja environment (templates compiled before the
-    fork) and contexts, renders whole chunks and sends back bytes only; the result is
-    the same as a serial run.
+    fork) and contexts, renders whole chunks and sends back bytes (or their place in
+    the spool) only; the result is the same as a serial run.
     """
     if len(jobs) >= PARALLEL_MIN:
         for template in sorted({t for _, t, _ in jobs}):
             env.get_template(template)  # compile once, before the fork
-    return fork_map(lambda job: env.get_template(job[1]).render(job[2]).encode("utf-8"), jobs, workers, PARALLEL_MIN)
+
+    def one(job: tuple[str, str, dict[str, Any]]) -> bytes:
+        return env.get_template(job[1]).render(job[2]).encode("utf-8")
+
+    if spool is None:
+        return fork_map(one, jobs, workers, PARALLEL_MIN)
+    return fork_map(lambda job: spool.put(one(job)), jobs, workers, PARALLEL_MIN)
 
 
 def _render_bodies(site: Site) -> dict[str, Rendered]:

@@ -29,6 +29,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from .outfiles import OutputFiles
 from .problems import BuildFailed, Problems
 from .site import Site
 
@@ -52,10 +53,10 @@ def check_output_dir(root: Path, out: Path) -> str | None:
     return None
 
 
-def manifest(site: Site, files: dict[str, bytes], sums: dict[str, str] | None = None) -> dict[str, bytes]:
+def manifest(site: Site, files: Mapping[str, bytes], sums: dict[str, str] | None = None) -> dict[str, bytes]:
     """manifest.json and SHA256SUMS for ``files`` (``sums``: their SHA-256, if known)."""
     if sums is None:
-        sums = {path: hashlib.sha256(content).hexdigest() for path, content in files.items()}
+        sums = {path: _sha256(files, path) for path in files}
     sums = dict(sorted(sums.items()))
     records = [
         {"index_no": r.index_no, "url": r.url, "title": r.title, "kind": r.kind, "status": r.status}
@@ -77,7 +78,7 @@ def _listing(doc: dict[str, Any]) -> dict[str, bytes]:
     return {"manifest.json": text.encode("utf-8"), "SHA256SUMS": lines.encode("utf-8")}
 
 
-def write_site(site: Site, files: dict[str, bytes], verified: frozenset[str] = frozenset()) -> Path:
+def write_site(site: Site, files: Mapping[str, bytes], verified: frozenset[str] = frozenset()) -> Path:
     """Write ``files`` (plus manifest) into the output folder atomically; return it.
 
     ``verified``: paths whose bytes were just read from the current output and found
@@ -93,8 +94,9 @@ def write_site(site: Site, files: dict[str, bytes], verified: frozenset[str] = f
     _remove_leftovers(out)
     tmp = out.parent / (_TMP.format(name=out.name) + str(os.getpid()))
     spare = out.parent / _SPARE.format(name=out.name)
-    sums = {path: hashlib.sha256(content).hexdigest() for path, content in files.items()}
-    all_files = {**files, **manifest(site, files, sums)}
+    sums = {path: _sha256(files, path) for path in files}
+    all_files = OutputFiles.of(files)
+    all_files.update(manifest(site, files, sums))
     previous = read_digests(out)
     try:
         if spare.is_dir() and not spare.is_symlink():
@@ -109,8 +111,13 @@ def write_site(site: Site, files: dict[str, bytes], verified: frozenset[str] = f
     return out
 
 
+def _sha256(files: Mapping[str, bytes], path: str) -> str:
+    """A file's SHA-256, without reading it when it is known."""
+    return files.sha256(path) if isinstance(files, OutputFiles) else hashlib.sha256(files[path]).hexdigest()
+
+
 def _update(
-    tmp: Path, out: Path, files: dict[str, bytes], sums: dict[str, str], previous: dict[str, str], verified: frozenset[str]
+    tmp: Path, out: Path, files: OutputFiles, sums: dict[str, str], previous: dict[str, str], verified: frozenset[str]
 ) -> None:
     """Make ``tmp`` hold exactly ``files``, touching only what differs."""
     have_files: set[str] = set()
@@ -140,28 +147,26 @@ def _update(
             path.unlink()
         path.mkdir(exist_ok=True)
     tmp_dir, out_dir = f"{tmp}{os.sep}", f"{out}{os.sep}"
-    for rel, content in files.items():
+    for rel in files:  # a stored file is read only if it is to be written
         target, old = tmp_dir + rel, out_dir + rel
-        digest = sums.get(rel)
-        before = previous.get(rel)
-        same_as_out = digest is not None and before == digest and rel in verified
-        if not same_as_out and before is not None and before == (digest or hashlib.sha256(content).hexdigest()):
-            same_as_out = _same_bytes(old, content)
+        digest = sums.get(rel) or files.sha256(rel)
+        same_as_out = previous.get(rel) == digest and (rel in verified or _same_bytes(old, files, rel))
         if same_as_out:
             if rel in have_files and _same_file(old, target):
                 continue  # already the current output's file
-            if _link(old, target, len(content)):
+            if _link(old, target, files.size(rel)):
                 continue
-        _write(target, content, rel in have_files)
+        _write(target, files[rel], rel in have_files)
 
 
-def _same_bytes(path: str, content: bytes) -> bool:
+def _same_bytes(path: str, files: OutputFiles, rel: str) -> bool:
+    """The file at ``path`` holds ``files[rel]`` (compared only if the sizes agree)."""
     try:
         st = os.lstat(path)
-        if stat.S_ISLNK(st.st_mode) or st.st_size != len(content):
+        if stat.S_ISLNK(st.st_mode) or st.st_size != files.size(rel):
             return False
         with open(path, "rb") as f:
-            return f.read() == content
+            return f.read() == files[rel]
     except OSError:
         return False
 

@@ -43,7 +43,7 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Mapping
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, TypeVar
@@ -90,7 +90,7 @@ _ARTICLE = re.compile(r"<article\b[^>]*\bclass=\"[^\"]*\brecord\b[^\"]*\"[^>]*>"
 _MAIN = re.compile(r"<main\b[^>]*>")
 
 
-def search_index(site: Site, files: dict[str, bytes]) -> dict[str, bytes]:
+def search_index(site: Site, files: Mapping[str, bytes]) -> dict[str, bytes]:
     """The Pagefind bundle for the record pages in ``files``: ``{"pagefind/...": bytes}``.
 
     The index is made of shards by date (:mod:`sunshine.outputs.searchshards`); the
@@ -167,12 +167,12 @@ def _missing_pagefind() -> str | None:
     return None
 
 
-def search_documents(site: Site, files: dict[str, bytes]) -> dict[str, str]:
+def search_documents(site: Site, files: Mapping[str, bytes]) -> dict[str, str]:
     """``{URL path with prefix + index.html: HTML prepared for Pagefind}`` per record page, one shard or not."""
     return {url: _prepare(site, record, content.decode("utf-8"), url) for url, record, content in _indexed(site, files)}
 
 
-def _indexed(site: Site, files: dict[str, bytes]) -> list[tuple[str, Record, bytes]]:
+def _indexed(site: Site, files: Mapping[str, bytes]) -> list[tuple[str, Record, bytes]]:
     """(URL path with prefix + index.html, record, page) of every record page to index."""
     prefix = site.cfg.path_prefix
     pages: list[tuple[str, Record, bytes]] = []
