@@ -28,9 +28,9 @@ from typing import NoReturn
 from zoneinfo import ZoneInfo
 
 from . import i18n
+from .failures import failure_problems
 from .lastbuild import BuildSummary, build_or_reuse
 from .options import SCOPES, BuildOptions, Edition
-from .problems import BuildFailed
 
 # The engine (sunshine.pipeline and what it imports) loads only when a command needs it:
 # a build whose inputs have not changed ends in sunshine.lastbuild without it.
@@ -157,9 +157,12 @@ def main(argv: list[str] | None = None) -> int:
             summary, written = BuildSummary.of(check(options)), None
         else:
             summary, written = build_or_reuse(options)
-    except BuildFailed as failed:
+    except Exception as failed:
+        problems = failure_problems(failed, options.root)
+        if problems is None:
+            raise
         _clear_progress()
-        print(i18n.report(failed.problems, lang), file=sys.stderr)
+        print(i18n.report(problems, lang), file=sys.stderr)
         print(i18n.text("not_built", lang), file=sys.stderr)
         return 1
     _clear_progress()

@@ -304,11 +304,6 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "内部错误：{error} — 这是程序的问题，不是内容的问题：请把终端中的错误信息交给维护人员",
         "en": "internal error: {error} — a bug in Sunshine, not a content problem: give the terminal output to the maintainers",
     },
-    "serve.template_error": {
-        "zh": "{where}: 模板错误：{message} — 请检查这一行的变量名、过滤器和 {{% %}} 标签是否成对",
-        "en": "{where}: template error: {message} — check the variable names, filters and that {{% %}} tags are paired on this line",
-    },
-    "serve.template_not_found": {"zh": "找不到模板“{name}”", "en": 'template "{name}" not found'},
     # separators for lists built by the caller
     "sep": {"zh": "，", "en": ", "},
     "list_sep": {"zh": "、", "en": ", "},

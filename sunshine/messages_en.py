@@ -105,6 +105,17 @@ CATALOG: list[tuple[str, str]] = [
     ("在文件夹中创建 index.md", "create index.md in the folder"),
     ("文件过大（{size} KB，上限 {limit} KB）", "file too large ({size} KB, limit {limit} KB)"),
     ("无法读取文件（{raw_reason}）", "cannot read the file ({raw_reason})"),
+    ("无法读取附件“{file}”（{raw_reason}）", 'cannot read the attachment "{file}" ({raw_reason})'),
+    ("附件“{file}”在生成过程中被改动", 'the attachment "{file}" changed while the site was being built'),
+    ("请等生成结束后再修改附件，然后重新生成", "change attachments after the build has finished, then build again"),
+    ("模板错误：找不到模板“{name}”", 'template error: template "{name}" not found'),
+    ("模板错误：{raw_message}", "template error: {raw_message}"),
+    ("请检查这一行的变量名、过滤器和 {{% %}} 标签是否成对", "check the variable names, filters and that {{% %}} tags are paired on this line"),
+    ("无法读写文件（{raw_reason}）", "cannot read or write the file ({raw_reason})"),
+    (
+        "请检查文件和文件夹的读写权限与磁盘空间，或关闭正在占用它的程序后重试",
+        "check that the file and its folder may be read and written and that the disk has room, or close the program holding it, and try again",
+    ),
     ("请检查文件的读取权限，或关闭正在占用它的程序后重试", "check that the file may be read, or close the program holding it, and try again"),
     (
         "请精简内容，或把大文件作为附件；上限可在 config.yaml 的 site.max_file_kb 调整",

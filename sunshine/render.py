@@ -9,6 +9,7 @@ templates in the site's ``templates/`` override the default theme's.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,7 +28,7 @@ from .pagecache import PageCache, TemplateDeps
 from .problems import BODY_FIELD, Problems
 from .qr import qr_svg
 from .route import output_path
-from .site import Site
+from .site import Attachment, Site
 from .views import LinkView, RecordView, cn_date, cn_range, money, record_view
 
 __all__ = ["PARALLEL_MIN", "THEME_DIR", "Output", "RenderState", "make_environment", "page_context", "render_site", "report_body"]
@@ -58,9 +59,14 @@ def page_context(common: dict[str, Any], path: str, extra: dict[str, Any]) -> di
 class Output:
     """The files of one build, refusing a second write to one path."""
 
-    def __init__(self) -> None:
+    def __init__(self, spool: Spool | None = None) -> None:
         self.files = OutputFiles()
         self.noindex: set[str] = set()
+        self.spool = spool
+
+    def add_copy(self, path: str, content: bytes) -> None:
+        """A file copied as it is (an attachment, a static file): to the spool if there is one."""
+        self.add(path, self.spool.put(content) if self.spool is not None else content)
 
     def add(self, path: str, content: bytes | str | Stored) -> None:
         if path in self.files:
@@ -116,7 +122,7 @@ def render_site(site: Site, cache: PageCache | None = None, keep: bool = False, 
     deps = TemplateDeps(env)
     if cache is not None:
         cache.salt = site.cfg.site.timezone  # cn_date reads it
-    out = Output()
+    out = Output(spool)
     ctx = _common_context(site, views)
     ctx["record_links"] = {k: LinkView(v.title, v.url, v.index_no) for k, v in views.items()}
     memo: dict[int, Any] = {}
@@ -235,7 +241,22 @@ def _render_record(site: Site, view: RecordView, page: Any, out: Output) -> None
     if kind.PRINT_TEMPLATE:
         page(kind.PRINT_TEMPLATE, view.path + "print/", record=view, noindex=True)
     for attachment in view.attachments:
-        out.add(view.path + attachment.file, (site.options.root / attachment.source).read_bytes())
+        _copy_attachment(site, view.key, attachment, view.path + attachment.file, out)
+
+
+def _copy_attachment(site: Site, key: str, attachment: Attachment, target: str, out: Output) -> None:
+    """Copy an attachment as validation saw it (size and SHA-256), or report why not."""
+    record = site.records[key]
+    field = next((f"attachments[{i}].file" for i, ref in enumerate(record.fields.attachments) if ref.file == attachment.file), "attachments")
+    try:
+        content = (site.options.root / attachment.source).read_bytes()
+    except OSError as exc:
+        site.problems.add(key, record.line_of(field), field, f"无法读取附件“{attachment.file}”（{exc.strerror or exc}）", "请检查文件的读取权限，或关闭正在占用它的程序后重试", code="unreadable")
+        return
+    if len(content) != attachment.size or hashlib.sha256(content).hexdigest() != attachment.sha256:
+        site.problems.add(key, record.line_of(field), field, f"附件“{attachment.file}”在生成过程中被改动", "请等生成结束后再修改附件，然后重新生成", code="attachment-changed")
+        return
+    out.add_copy(target, content)
 
 
 def _copy_static(site: Site, out: Output) -> None:
@@ -246,9 +267,16 @@ def _copy_static(site: Site, out: Output) -> None:
         for path in sorted(base.rglob("*")):
             if path.is_file() and not path.name.startswith("."):
                 rel = "static/" + path.relative_to(base).as_posix()
-                if rel not in seen:
-                    seen.add(rel)
-                    out.add(rel, path.read_bytes())
+                if rel in seen:
+                    continue
+                seen.add(rel)
+                try:
+                    content = path.read_bytes()
+                except OSError as exc:
+                    shown = path.relative_to(site.options.root).as_posix() if path.is_relative_to(site.options.root) else str(path)
+                    site.problems.add(shown, 0, "", f"无法读取文件（{exc.strerror or exc}）", "请检查文件的读取权限，或关闭正在占用它的程序后重试", code="unreadable")
+                    continue
+                out.add_copy(rel, content)
 
 
 def _common_context(site: Site, views: dict[str, RecordView]) -> dict[str, Any]:

@@ -47,7 +47,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
-import jinja2
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from livereload.watcher import Watcher
 from tornado import web
@@ -56,6 +55,7 @@ from tornado.ioloop import PeriodicCallback
 from . import i18n
 from .bodyedit import Snapshot, quick_rebuild
 from .config import load_config
+from .failures import failure_problems
 from .outputs.search import BUNDLE
 from .pagecache import PageCache
 from .pipeline import build_in_memory, collector_paused, write
@@ -173,13 +173,13 @@ class Rebuilder:
         warnings: tuple[str, ...] = ()
         try:
             site = self._quick(options) or self._build(options)
-        except BuildFailed as failed:
-            lines = tuple(i18n.format_problem(p, self.lang) for p in failed.problems.sorted())
-        except jinja2.TemplateError as exc:
-            lines = (_template_problem(exc, options.root, self.lang),)
-        except Exception as exc:  # a bug in Sunshine: keep the preview running, show it
-            log.error("%s", "".join(traceback.format_exception(exc)).rstrip())
-            lines = (i18n.text("serve.internal_error", self.lang, error=f"{type(exc).__name__}: {exc}"),)
+        except Exception as exc:
+            problems = failure_problems(exc, options.root)
+            if problems is not None:
+                lines = tuple(i18n.format_problem(p, self.lang) for p in problems.sorted())
+            else:  # a bug in Sunshine: keep the preview running, show it
+                log.error("%s", "".join(traceback.format_exception(exc)).rstrip())
+                lines = (i18n.text("serve.internal_error", self.lang, error=f"{type(exc).__name__}: {exc}"),)
         else:
             self.dirty = set()
             warnings = tuple(i18n.format_problem(p, self.lang) for p in site.problems.sorted())
@@ -199,36 +199,6 @@ class Rebuilder:
 def _config_prefix(root: Path) -> str:
     cfg = load_config(root, Problems())
     return cfg.path_prefix if cfg is not None else "/"
-
-
-def _template_problem(exc: jinja2.TemplateError, root: Path, lang: str = "zh") -> str:
-    """``templates/x.html:12: 模板错误：… — …`` from a Jinja exception and its traceback."""
-    filename, line = None, 0
-    if isinstance(exc, jinja2.TemplateSyntaxError):
-        filename, line = exc.filename or exc.name, exc.lineno
-    else:
-        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-            if "templates" in Path(frame.filename).parts:
-                filename, line = frame.filename, frame.lineno or 0
-                break
-    if isinstance(exc, jinja2.TemplateNotFound):
-        filename, message = filename or "templates", i18n.text("serve.template_not_found", lang, name=exc.name)
-    else:
-        message = exc.message or type(exc).__name__
-    where = _template_path(filename, root) if filename else "templates"
-    where = f"{where}:{line}" if line else where
-    return i18n.text("serve.template_error", lang, where=where, message=message)
-
-
-def _template_path(filename: str, root: Path) -> str:
-    path = Path(filename)
-    if path.is_absolute() and path.is_relative_to(root):
-        return path.relative_to(root).as_posix()
-    parts = path.parts
-    if "templates" not in parts:
-        return f"templates/{filename}"
-    cut = len(parts) - 1 - parts[::-1].index("templates")
-    return "/".join(parts[cut:])
 
 
 def problem_panel(result: RebuildResult, lang: str = "zh") -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from .kinds import KINDS
 from .kinds.common import check_common, to_aware
@@ -19,7 +19,7 @@ from .problems import suggest
 from .schema import validate_doc
 from .site import Attachment, Record, Site, Source
 
-__all__ = ["slugify", "validate_site"]
+__all__ = ["file_digest", "slugify", "validate_site"]
 
 
 def validate_site(site: Site) -> None:
@@ -100,10 +100,23 @@ def _check_attachments(site: Site, record: Record) -> None:
         elif not target.is_file():
             site.problems.add(record.key, record.line_of(field), field, f"找不到附件“{ref.file}”", "请把文件放到 index.md 旁边，并核对文件名", code="attachment-missing")
         else:
-            data = target.read_bytes()
-            record.attachments.append(
-                Attachment(ref.file, ref.title or ref.file, len(data), hashlib.sha256(data).hexdigest(), str(source.parent / ref.file))
-            )
+            try:
+                size, digest = file_digest(target)
+            except OSError as exc:
+                site.problems.add(record.key, record.line_of(field), field, f"无法读取附件“{ref.file}”（{exc.strerror or exc}）", "请检查文件的读取权限，或关闭正在占用它的程序后重试", code="unreadable")
+                continue
+            record.attachments.append(Attachment(ref.file, ref.title or ref.file, size, digest, str(source.parent / ref.file)))
+
+
+def file_digest(path: Path) -> tuple[int, str]:
+    """Size and SHA-256 of a file, read in pieces (an attachment may be large)."""
+    h = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+            size += len(chunk)
+    return size, h.hexdigest()
 
 
 def _index_numbers(site: Site) -> None:

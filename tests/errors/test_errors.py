@@ -108,7 +108,7 @@ def test_ok_case(name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
 
 
 def _record_fields(name: str) -> object:
-    options = BuildOptions(root=HERE / "ok" / name, now=parse_now(NOW, {}))
+    options = BuildOptions(root=HERE / "ok" / name, now=parse_now(NOW, {}), cache=False)  # nothing written into tests/
     site, _ = build_in_memory(options)
     (record,) = site.records.values()
     return record.fields
@@ -123,7 +123,7 @@ def test_doc_no_0755_stays_text() -> None:
 
 
 def test_bom_crlf_body_has_no_carriage_returns() -> None:
-    options = BuildOptions(root=HERE / "ok" / "bom-crlf", now=parse_now(NOW, {}))
+    options = BuildOptions(root=HERE / "ok" / "bom-crlf", now=parse_now(NOW, {}), cache=False)
     site, files = build_in_memory(options)
     (record,) = site.records.values()
     assert record.title == "关于开展党员先锋岗活动的公告"
@@ -174,3 +174,166 @@ def test_an_unreadable_file_is_reported_not_raised(
     code, out, err = _run(capsys, command, "--root", str(root), "--now", NOW, "--lang", "en")
     assert code == 1 and "cannot read the file (Permission denied)" in err and "Traceback" not in err
     assert _snapshot(root / "site") == before
+
+
+# --- files the build cannot read or write, and template errors ---------------------
+
+NOT_BUILT = "未生成网站：请按上面的提示修改后重试。原有网站保持不变。\n"
+READ_HINT = "请检查文件的读取权限，或关闭正在占用它的程序后重试"
+IO_HINT = "请检查文件和文件夹的读写权限与磁盘空间，或关闭正在占用它的程序后重试"
+TEMPLATE_HINT = "请检查这一行的变量名、过滤器和 {% %} 标签是否成对"
+ATTACHMENT = "content/notices/jingfei/index.md:9: attachments[0].file: "
+
+
+def _refused(path: Path) -> PermissionError:
+    return PermissionError(13, "Permission denied", str(path))
+
+
+def _site_with_attachment(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """The attachment-missing case with its attachment in place, built once."""
+    root = _copy(HERE / "attachment-missing", tmp_path)
+    (root / "content/notices/jingfei/mingxi.csv").write_text("项目,金额\n党员教育,1200.00\n", encoding="utf-8")
+    assert _run(capsys, "build", "--root", str(root), "--now", NOW)[0] == 0
+    return root
+
+
+def _fails_with(capsys: pytest.CaptureFixture[str], root: Path, command: str, expected: str) -> None:
+    """``command`` exits 1 with exactly ``expected`` and the closing line, leaving the
+    site and the folder beside it as they were. (``--no-cache``: the refusals are faked
+    in the step under test, not where the last build's inputs are hashed.)"""
+    before, listing = _snapshot(root / "site"), _listing(root)
+    code, out, err = _run(capsys, command, "--root", str(root), "--now", NOW, "--no-cache")
+    assert (code, out) == (1, "")
+    assert err == expected + NOT_BUILT
+    assert _snapshot(root / "site") == before
+    assert _listing(root) == listing, "a failed build left files behind"
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_an_unreadable_attachment_is_located(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sunshine.validate
+
+    root = _site_with_attachment(tmp_path, capsys)
+    attachment = root / "content/notices/jingfei/mingxi.csv"
+
+    def refuse(path: Path, *args: Any, **kwargs: Any) -> Any:
+        if Path(path) == attachment:
+            raise _refused(path)
+        return open(path, *args, **kwargs)
+
+    monkeypatch.setattr(sunshine.validate, "open", refuse, raising=False)
+    expected = f"{ATTACHMENT}无法读取附件“mingxi.csv”（Permission denied） — {READ_HINT}\n共 1 个错误，0 个警告。\n"
+    _fails_with(capsys, root, command, expected)
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_an_attachment_changed_or_unreadable_while_building_is_reported(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The render copies an attachment only as validation hashed it."""
+    import sunshine.validate
+
+    root = _site_with_attachment(tmp_path, capsys)
+    attachment = root / "content/notices/jingfei/mingxi.csv"
+    digest = sunshine.validate.file_digest
+    monkeypatch.setattr(sunshine.validate, "file_digest", lambda path: (digest(path)[0], "0" * 64))
+    expected = f"{ATTACHMENT}附件“mingxi.csv”在生成过程中被改动 — 请等生成结束后再修改附件，然后重新生成\n共 1 个错误，0 个警告。\n"
+    _fails_with(capsys, root, command, expected)
+
+    monkeypatch.setattr(sunshine.validate, "file_digest", digest)
+    real_read = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: (_ for _ in ()).throw(_refused(self)) if self == attachment else real_read(self))
+    expected = f"{ATTACHMENT}无法读取附件“mingxi.csv”（Permission denied） — {READ_HINT}\n共 1 个错误，0 个警告。\n"
+    _fails_with(capsys, root, command, expected)
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_an_unreadable_static_file_is_reported(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _copy(HERE / "ok" / "string-no", tmp_path)
+    extra = root / "static/css/extra.css"
+    extra.parent.mkdir(parents=True)
+    extra.write_text("p{}\n", encoding="utf-8")
+    assert _run(capsys, "build", "--root", str(root), "--now", NOW)[0] == 0
+    real_read = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: (_ for _ in ()).throw(_refused(self)) if self == extra else real_read(self))
+    expected = f"static/css/extra.css: 无法读取文件（Permission denied） — {READ_HINT}\n共 1 个错误，0 个警告。\n"
+    _fails_with(capsys, root, command, expected)
+
+
+def _own_notice_template(root: Path, insert: str) -> int:
+    """Give the site its own notice template with ``insert`` after the content block opens;
+    the line it is on."""
+    from sunshine.options import THEME_DIR
+
+    text = (THEME_DIR / "templates/kinds/notice.html").read_text(encoding="utf-8")
+    text = text.replace("{% block content %}", "{% block content %}" + insert, 1)
+    target = root / "templates/kinds/notice.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    return next(n for n, line in enumerate(text.splitlines(), 1) if insert in line)
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_a_template_error_names_the_template_and_line(command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = _copy(HERE / "ok" / "string-no", tmp_path)
+    assert _run(capsys, "build", "--root", str(root), "--now", NOW)[0] == 0
+    line = _own_notice_template(root, "{{ no_such_value.x }}")
+    where = f"templates/kinds/notice.html:{line}"
+    _fails_with(capsys, root, command, f"{where}: 模板错误：'no_such_value' is undefined — {TEMPLATE_HINT}\n共 1 个错误，0 个警告。\n")
+    code, _, err = _run(capsys, command, "--root", str(root), "--now", NOW, "--lang", "en")
+    assert code == 1 and err.startswith(f"{where}: template error: 'no_such_value' is undefined — check the variable names")
+    _own_notice_template(root, "{% if %}")
+    code, out, err = _run(capsys, command, "--root", str(root), "--now", NOW)
+    assert (code, out) == (1, "") and err.startswith(f"{where}: 模板错误：") and "Traceback" not in err
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_an_unreadable_template_is_reported(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import jinja2.loaders
+
+    root = _copy(HERE / "ok" / "string-no", tmp_path)
+    assert _run(capsys, "build", "--root", str(root), "--now", NOW)[0] == 0
+    _own_notice_template(root, "<!-- 本站自己的模板 -->")
+    template = root / "templates/kinds/notice.html"
+
+    def refuse(path: str, *args: Any, **kwargs: Any) -> Any:
+        if Path(path) == template:
+            raise _refused(Path(path))
+        return open(path, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.loaders, "open", refuse, raising=False)
+    expected = f"templates/kinds/notice.html: 无法读写文件（Permission denied） — {IO_HINT}\n共 1 个错误，0 个警告。\n"
+    _fails_with(capsys, root, command, expected)
+    code, _, err = _run(capsys, command, "--root", str(root), "--now", NOW, "--lang", "en")
+    assert code == 1 and "cannot read or write the file (Permission denied)" in err and "Traceback" not in err
+
+
+def test_a_full_disk_while_writing_leaves_the_site_as_it_was(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sunshine.write
+
+    root = _copy(HERE / "ok" / "string-no", tmp_path)
+    assert _run(capsys, "build", "--root", str(root), "--now", NOW)[0] == 0
+    (root / "content/notices/xianfenggang.md").write_text(
+        (root / "content/notices/xianfenggang.md").read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8"
+    )
+
+    def full(target: str, *args: Any) -> None:
+        raise OSError(28, "No space left on device", target)
+
+    monkeypatch.setattr(sunshine.write, "_write", full)
+    before, listing = _snapshot(root / "site"), _listing(root)
+    code, out, err = _run(capsys, "build", "--root", str(root), "--now", NOW, "--no-cache")
+    assert (code, out) == (1, "")
+    first, *rest = err.splitlines(keepends=True)
+    assert first.startswith(".site.tmp-") and first.endswith(f": 无法读写文件（No space left on device） — {IO_HINT}\n")
+    assert "".join(rest) == "共 1 个错误，0 个警告。\n" + NOT_BUILT
+    assert _snapshot(root / "site") == before
+    assert _listing(root) == listing
