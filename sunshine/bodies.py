@@ -127,14 +127,24 @@ def _write_cache(path: Path, result: dict[str, Any]) -> None:
     save_json(path, {**plain, "version": CACHE_VERSION, "check": _check(path.stem, plain)})
 
 
-def _chunks(jobs: list[tuple[str, str, str, int]], workers: int) -> Iterable[list[tuple[str, str, str, int]]]:
+Job = tuple[tuple[str, str, str, int], str | None]  # (key, body, folder, first line), cache entry to write
+
+
+def _chunks(jobs: list[Job], workers: int) -> Iterable[list[Job]]:
     size = max(1, len(jobs) // (workers * 8))
     for i in range(0, len(jobs), size):
         yield jobs[i : i + size]
 
 
-def _convert_chunk(chunk: list[tuple[str, str, str, int]]) -> list[tuple[str, dict[str, Any]]]:
-    return [_convert(job) for job in chunk]
+def _convert_chunk(chunk: list[Job]) -> list[tuple[str, dict[str, Any]]]:
+    """Convert each body and write its cache entry, in the worker that converted it."""
+    converted = []
+    for job, entry in chunk:
+        key, result = _convert(job)
+        if entry is not None:
+            _write_cache(Path(entry), result)
+        converted.append((key, result))
+    return converted
 
 
 def render_bodies(site: Site, workers: int | None = None, use_cache: bool = True) -> dict[str, Rendered]:
@@ -144,7 +154,7 @@ def render_bodies(site: Site, workers: int | None = None, use_cache: bool = True
     _LINKS = links
     cache_dir = site.options.root / ".cache" / "markdown"
     results: dict[str, dict[str, Any]] = {}
-    jobs: list[tuple[str, str, str, int]] = []
+    jobs: list[Job] = []
     cache_paths: dict[str, Path] = {}
     for record in site.published_records():
         if record.status == "gone":
@@ -161,17 +171,14 @@ def render_bodies(site: Site, workers: int | None = None, use_cache: bool = True
         if cached is not None:
             results[record.key] = cached
         else:
-            jobs.append((record.key, record.body, folder, record.body_line))
+            jobs.append(((record.key, record.body, folder, record.body_line), str(path) if use_cache else None))
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers > 1 and len(jobs) >= PARALLEL_MIN:
         with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(links,)) as pool:
             converted = [item for chunk in pool.map(_convert_chunk, _chunks(jobs, workers)) for item in chunk]
     else:
-        converted = [_convert(job) for job in jobs]
-    for key, result in converted:
-        results[key] = result
-        if use_cache:
-            _write_cache(cache_paths[key], result)
+        converted = _convert_chunk(jobs)
+    results.update(converted)
     if use_cache:
         _KEPT.clear()
         _KEPT.update((cache_paths[key].stem, results[key]) for key in cache_paths)

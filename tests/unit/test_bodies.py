@@ -51,6 +51,20 @@ def test_cached_equals_uncached_and_is_used(tmp_path: Path) -> None:
     assert fresh == first == second == third
 
 
+def test_entries_written_by_parallel_workers_are_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each worker writes the entries of the bodies it converted; the next build reads them all."""
+    root = _site(tmp_path)
+    first = _build(root, workers=2, cache=True)
+    assert len(list((root / ".cache" / "markdown").rglob("*.json"))) == 320
+    bodies._KEPT.clear()
+
+    def no_conversion(job: object) -> None:
+        raise AssertionError("converted again")
+
+    monkeypatch.setattr(bodies, "_convert", no_conversion)
+    assert _build(root, workers=2, cache=True) == first
+
+
 def test_the_last_builds_bodies_are_kept_in_memory_and_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The preview server's rebuilds read no entry from disk, and still see a moved link target."""
     root = write_site(tmp_path, {
