@@ -189,6 +189,29 @@ def _refused(path: Path) -> PermissionError:
     return PermissionError(13, "Permission denied", str(path))
 
 
+def _refuse_open(monkeypatch: pytest.MonkeyPatch, module: object, target: Path) -> None:
+    """``open`` in ``module`` refuses ``target`` as a file without read permission would."""
+
+    def refuse(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if Path(path) == target:
+            raise _refused(Path(path))
+        return open(path, *args, **kwargs)
+
+    monkeypatch.setattr(module, "open", refuse, raising=False)
+
+
+def _refuse_read_bytes(monkeypatch: pytest.MonkeyPatch, target: Path) -> None:
+    """``Path.read_bytes`` refuses ``target``."""
+    real = Path.read_bytes
+
+    def refuse(self: Path) -> bytes:
+        if self == target:
+            raise _refused(self)
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+
+
 def _site_with_attachment(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     """The attachment-missing case with its attachment in place, built once."""
     root = _copy(HERE / "attachment-missing", tmp_path)
@@ -216,14 +239,7 @@ def test_an_unreadable_attachment_is_located(
     import sunshine.validate
 
     root = _site_with_attachment(tmp_path, capsys)
-    attachment = root / "content/notices/jingfei/mingxi.csv"
-
-    def refuse(path: Path, *args: Any, **kwargs: Any) -> Any:
-        if Path(path) == attachment:
-            raise _refused(path)
-        return open(path, *args, **kwargs)
-
-    monkeypatch.setattr(sunshine.validate, "open", refuse, raising=False)
+    _refuse_open(monkeypatch, sunshine.validate, root / "content/notices/jingfei/mingxi.csv")
     expected = f"{ATTACHMENT}无法读取附件“mingxi.csv”（Permission denied） — {READ_HINT}\n共 1 个错误，0 个警告。\n"
     _fails_with(capsys, root, command, expected)
 
@@ -243,8 +259,7 @@ def test_an_attachment_changed_or_unreadable_while_building_is_reported(
     _fails_with(capsys, root, command, expected)
 
     monkeypatch.setattr(sunshine.validate, "file_digest", digest)
-    real_read = Path.read_bytes
-    monkeypatch.setattr(Path, "read_bytes", lambda self: (_ for _ in ()).throw(_refused(self)) if self == attachment else real_read(self))
+    _refuse_read_bytes(monkeypatch, attachment)
     expected = f"{ATTACHMENT}无法读取附件“mingxi.csv”（Permission denied） — {READ_HINT}\n共 1 个错误，0 个警告。\n"
     _fails_with(capsys, root, command, expected)
 
@@ -258,8 +273,7 @@ def test_an_unreadable_static_file_is_reported(
     extra.parent.mkdir(parents=True)
     extra.write_text("p{}\n", encoding="utf-8")
     assert _run(capsys, "build", "--root", str(root), "--now", NOW)[0] == 0
-    real_read = Path.read_bytes
-    monkeypatch.setattr(Path, "read_bytes", lambda self: (_ for _ in ()).throw(_refused(self)) if self == extra else real_read(self))
+    _refuse_read_bytes(monkeypatch, extra)
     expected = f"static/css/extra.css: 无法读取文件（Permission denied） — {READ_HINT}\n共 1 个错误，0 个警告。\n"
     _fails_with(capsys, root, command, expected)
 
@@ -300,14 +314,7 @@ def test_an_unreadable_template_is_reported(
     root = _copy(HERE / "ok" / "string-no", tmp_path)
     assert _run(capsys, "build", "--root", str(root), "--now", NOW)[0] == 0
     _own_notice_template(root, "<!-- 本站自己的模板 -->")
-    template = root / "templates/kinds/notice.html"
-
-    def refuse(path: str, *args: Any, **kwargs: Any) -> Any:
-        if Path(path) == template:
-            raise _refused(Path(path))
-        return open(path, *args, **kwargs)
-
-    monkeypatch.setattr(jinja2.loaders, "open", refuse, raising=False)
+    _refuse_open(monkeypatch, jinja2.loaders, root / "templates/kinds/notice.html")
     expected = f"templates/kinds/notice.html: 无法读写文件（Permission denied） — {IO_HINT}\n共 1 个错误，0 个警告。\n"
     _fails_with(capsys, root, command, expected)
     code, _, err = _run(capsys, command, "--root", str(root), "--now", NOW, "--lang", "en")

@@ -113,6 +113,20 @@ def test_output_files_know_size_and_digest_without_reading(tmp_path: Path) -> No
             files["b/index.html"]
 
 
+def _spy_on_write(monkeypatch: pytest.MonkeyPatch, which: str) -> dict[str, Stored | None]:
+    """Where each file the write is given is kept (``which``: "files", or "verified"
+    for the pages the page cache found intact)."""
+    seen: dict[str, Stored | None] = {}
+    write_site = pipeline.write_site
+
+    def spy(site: object, files: OutputFiles, verified: frozenset[str]) -> Path:
+        seen.update({path: files.stored(path) for path in (files if which == "files" else verified)})
+        return write_site(site, files, verified)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "write_site", spy)
+    return seen
+
+
 def _options(root: Path, out: str, **changes: object) -> BuildOptions:
     base = BuildOptions(root=root, now=NOW, history=False, out_dir=root / out, workers=2)
     return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
@@ -130,14 +144,7 @@ def forked(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.usefixtures("forked")
 def test_a_build_spools_its_pages_and_writes_what_memory_would(sample_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: dict[str, Stored | None] = {}
-    write_site = pipeline.write_site
-
-    def spy(site: object, files: OutputFiles, verified: frozenset[str]) -> Path:
-        seen.update({path: files.stored(path) for path in files})
-        return write_site(site, files, verified)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(pipeline, "write_site", spy)
+    seen = _spy_on_write(monkeypatch, "files")
     options = _options(sample_copy, "site", cache=False)
     build(options)
     html = [path for path in seen if path.endswith(".html")]
@@ -180,14 +187,7 @@ def test_reused_pages_are_linked_never_read(sample_copy: Path, monkeypatch: pyte
         return read(self)
 
     monkeypatch.setattr(Stored, "read", counted)
-    seen: dict[str, Stored | None] = {}
-    write_site = pipeline.write_site
-
-    def spy(site: object, files: OutputFiles, verified: frozenset[str]) -> Path:
-        seen.update({path: files.stored(path) for path in verified})
-        return write_site(site, files, verified)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(pipeline, "write_site", spy)
+    seen = _spy_on_write(monkeypatch, "verified")
     cache = PageCache(options.root, options.output)
     build(options, cache)
     out = f"{options.output.resolve()}{os.sep}"
