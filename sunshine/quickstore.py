@@ -214,6 +214,9 @@ def _mapped(path: Path) -> mmap.mmap:
         return mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
 
 
+MAX_QUICK = 100  # quick rebuilds on one store; the next edit is a full build, which starts a new one
+
+
 def load(options: BuildOptions, ident: str) -> Snapshot | None:
     """The snapshot of the build whose store id is ``ident``, or None."""
     head, data = _paths(options)
@@ -227,9 +230,11 @@ def load(options: BuildOptions, ident: str) -> Snapshot | None:
             return None
         index, order = meta["index"], [dict.fromkeys(keys) for keys in meta["order"]]
         current, problems = meta["id"], None
-        for base, new, added, more, problems_then in read_records(_journal(head)):
+        for count, (base, new, added, more, problems_then) in enumerate(read_records(_journal(head)), 1):
             if base != current:
                 break
+            if count >= MAX_QUICK:  # a full build starts a new store: data file and journal only grow
+                return None
             index.update(added)
             for keys, extra in zip(order, more, strict=True):
                 keys.update(dict.fromkeys(extra))

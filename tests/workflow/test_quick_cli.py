@@ -89,6 +89,20 @@ def test_successive_edits_and_a_revert(builds: Builds, sample_root: Path) -> Non
     assert on_disk(builds.out) == before
 
 
+def test_a_store_serves_a_limited_number_of_edits(builds: Builds, sample_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The data file and the journal only grow: after MAX_QUICK quick rebuilds the next
+    edit is a full build, whose new store serves the edits after it."""
+    monkeypatch.setattr(quickstore, "MAX_QUICK", 3)
+    path = sample_root / SAMPLE_NOTICE
+    fulls = []
+    for n in range(6):
+        path.write_text(path.read_text(encoding="utf-8").replace(ANCHOR, f"（第{n}次修改）" + ANCHOR, 1), encoding="utf-8")
+        builds()
+        fulls.append(builds.full)
+    assert fulls == [1, 1, 1, 2, 2, 2]
+    builds.assert_same_as_full_build()
+
+
 def test_anything_but_a_body_is_a_full_build(builds: Builds, sample_root: Path) -> None:
     path = sample_root / SAMPLE_NOTICE
     path.write_text(path.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: （更正）", 1), encoding="utf-8")
