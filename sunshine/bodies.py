@@ -21,7 +21,6 @@ import json
 import os
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -83,7 +82,7 @@ def _convert(job: tuple[str, str, str, int]) -> tuple[str, dict[str, Any]]:
     key, body, folder, first_line = job
     recorder = _Recorder()
     rendered = render_markdown(body, folder, recorder, first_line)
-    return key, {**asdict(rendered), "links": recorder.used}
+    return key, {**vars(rendered), "links": recorder.used}  # shallow: asdict would copy the headings again
 
 
 def _init_worker(links: dict[str, tuple[str | None, str | None]]) -> None:
