@@ -7,26 +7,17 @@ import hashlib
 import pytest
 
 from sunshine.deploy import (
-    ASSETS,
-    CACHE_IMMUTABLE,
-    CACHE_SHORT,
-    CACHE_STATIC,
-    HOME,
-    LAST,
-    LISTS,
-    PAGES,
-    RECORDS,
-    Target,
     TargetError,
-    _addressing_style,
     cache_control,
     content_type,
     make_plan,
     parse_target,
-    safe_path,
-    sums_text,
     tier_of,
 )
+from sunshine.deploy.headers import CACHE_IMMUTABLE, CACHE_SHORT, CACHE_STATIC
+from sunshine.deploy.plan import ASSETS, HOME, LAST, LISTS, PAGES, RECORDS, safe_path, sums_text
+from sunshine.deploy.s3 import _addressing_style
+from sunshine.deploy.targets import Target
 
 URLS = {"notices/a/", "plans/p/", "about/"}
 

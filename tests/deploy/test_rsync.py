@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from sunshine import deploy as deploy_module
 from sunshine.deploy import DeployError, deploy, tier_of
+from sunshine.deploy import rsync as rsync_module
 
 from .conftest import REMOVED_URL, Builds, Nginx, RsyncServer, changed, tree
 
@@ -185,7 +185,7 @@ os.execvp("rsync", ["rsync", *args])
     count = tmp_path / "rsync-cut-count"
     monkeypatch.setenv("CUT_COUNT", str(count))
     monkeypatch.setenv("CUT_AT", str(cut_at))
-    monkeypatch.setattr(deploy_module, "RSYNC", str(wrapper))
+    monkeypatch.setattr(rsync_module, "RSYNC", str(wrapper))
     return count
 
 
@@ -236,7 +236,7 @@ def test_cut_half_way_keeps_the_site_consistent_and_a_rerun_completes(
     if any(on_server.get(p) != content for p, content in v3.items() if p != "manifest.json"):
         assert set(v1) <= set(on_server), "nothing is deleted before every new file is up"
 
-    monkeypatch.setattr(deploy_module, "RSYNC", "rsync")
+    monkeypatch.setattr(rsync_module, "RSYNC", "rsync")
     plan = deploy(builds.v3.dir, rsync_server.url(), log=_quiet)
     assert set(plan.deletes) == set(v1) - set(v3)
     assert _site_files(rsync_server.www) == v3
@@ -272,14 +272,14 @@ def test_refuses_a_site_folder_changed_after_the_build(builds: Builds, tmp_path:
 
 
 def test_missing_rsync_program_is_explained(builds: Builds, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(deploy_module, "RSYNC", str(tmp_path / "no-such-rsync"))
+    monkeypatch.setattr(rsync_module, "RSYNC", str(tmp_path / "no-such-rsync"))
     with pytest.raises(DeployError, match="apt-get install rsync"):
         deploy(builds.v1.dir, str(tmp_path / "out"), log=_quiet)
 
 
 def test_delete_takes_only_the_listed_paths(tmp_path: Path) -> None:
     """Names with rsync wildcards match only themselves; foreign files and their folders stay."""
-    from sunshine.deploy import RsyncBackend
+    from sunshine.deploy.rsync import RsyncBackend
 
     site = tmp_path / "site"
     site.mkdir()

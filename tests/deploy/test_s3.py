@@ -13,8 +13,8 @@ import boto3  # type: ignore[import-untyped]
 import pytest
 from moto.server import ThreadedMotoServer
 
-from sunshine import deploy as deploy_module
 from sunshine.deploy import DeployError, deploy
+from sunshine.deploy.s3 import S3Backend
 
 from .conftest import REMOVED_URL, Builds, changed, free_port
 
@@ -137,16 +137,16 @@ def test_cut_half_way_then_rerun(builds: Builds, s3: tuple[str, Any], monkeypatc
     endpoint, client = s3
     deploy(builds.v1.dir, TARGET, endpoint_url=endpoint, log=_quiet)
     v1, v3 = builds.v1.files(), builds.v3.files()
-    real_put = deploy_module.S3Backend.put
+    real_put = S3Backend.put
     calls: list[str] = []
 
-    def cut_put(self: deploy_module.S3Backend, path: str) -> None:
+    def cut_put(self: S3Backend, path: str) -> None:
         calls.append(path)
         if len(calls) > 3:
             raise ConnectionError("connection reset by peer")
         real_put(self, path)
 
-    monkeypatch.setattr(deploy_module.S3Backend, "put", cut_put)
+    monkeypatch.setattr(S3Backend, "put", cut_put)
     with pytest.raises(DeployError, match="重新运行"):
         deploy(builds.v3.dir, TARGET, endpoint_url=endpoint, log=_quiet)
     site = _site(client)
@@ -154,7 +154,7 @@ def test_cut_half_way_then_rerun(builds: Builds, s3: tuple[str, Any], monkeypatc
     assert set(v1) <= set(site), "nothing deleted before every new file is up"
     assert all(content in (v1.get(p), v3.get(p)) for p, content in site.items())
 
-    monkeypatch.setattr(deploy_module.S3Backend, "put", real_put)
+    monkeypatch.setattr(S3Backend, "put", real_put)
     deploy(builds.v3.dir, TARGET, endpoint_url=endpoint, log=_quiet)
     assert _site(client) == v3
 
