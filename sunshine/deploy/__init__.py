@@ -36,12 +36,11 @@ from typing import Any, Protocol
 from .errors import DeployError, TargetError
 from .headers import cache_control, content_type
 from .plan import MANIFEST, SUMS, Plan, Step, _parent_dirs, make_plan, safe_path, tier_of
-from .rsync import RSYNC, RsyncBackend
+from .rsync import RsyncBackend
 from .s3 import S3Backend
 from .targets import _REMOTE_SHELL, Target, parse_target
 
 __all__ = [
-    "RSYNC",  # a copy: the program run is sunshine.deploy.rsync.RSYNC
     "DeployError",
     "Plan",
     "Step",
