@@ -1,14 +1,15 @@
 """Markdown bodies of the published records: cached, and converted across all cores.
 
 Converting Markdown is nearly all the cost of a cold build, so this module
-1. looks each body up in a persistent cache under ``.cache/markdown/``, keyed by a
-   hash of the body, its folder and the engine version — never by modification
-   times — and checks that every link the cached HTML rewrote still points where it
-   did (a renamed or unpublished target invalidates the entry); the entries of the
-   last build are also kept in memory, checked the same way, so the preview
-   server's rebuilds read none of them again;
+1. looks each body up in a persistent cache in ``.cache/markdown/`` (pack files,
+   :mod:`sunshine.packcache`), keyed by a hash of the body, its folder and the
+   engine version — never by modification times — and checks that every link the
+   cached HTML rewrote still points where it did (a renamed or unpublished target
+   invalidates the entry); the entries of the last build are also kept in memory,
+   checked the same way, so the preview server's rebuilds read none of them again;
 2. converts the rest in a process pool (one Markdown converter per worker), in
-   chunks, merging results by record key so the output is the same as a serial run.
+   chunks, merging results by record key so the output is the same as a serial run;
+   each worker appends the entries it made to a pack of its own.
 
 A damaged or foreign cache entry is ignored and rebuilt, never trusted. The
 personal-data guard does not depend on this cache: it scans sources on every build.
@@ -24,8 +25,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .cachefile import save_json
 from .markdown import LinkTarget, Rendered, render_markdown
+from .packcache import PackCache
 from .site import Record, Site
 
 __all__ = ["CACHE_VERSION", "link_map", "render_bodies", "render_body"]
@@ -46,6 +47,7 @@ CACHE_VERSION = _engine_fingerprint()
 PARALLEL_MIN = 300  # below this many bodies a pool costs more than it saves
 
 _LINKS: dict[str, tuple[str | None, str | None]] = {}
+_PACK = PackCache(None)  # where this process writes new entries
 _KEPT: dict[str, dict[str, Any]] = {}  # cache key -> entry, of the last build in this process
 
 
@@ -85,9 +87,9 @@ def _convert(job: tuple[str, str, str, int]) -> tuple[str, dict[str, Any]]:
     return key, {**vars(rendered), "links": recorder.used}  # shallow: asdict would copy the headings again
 
 
-def _init_worker(links: dict[str, tuple[str | None, str | None]]) -> None:
-    global _LINKS
-    _LINKS = links
+def _init_worker(links: dict[str, tuple[str | None, str | None]], folder: Path | None) -> None:
+    global _LINKS, _PACK
+    _LINKS, _PACK = links, PackCache(folder, scan=False)
 
 
 def _cache_key(body: str, folder: str, first_line: int) -> str:
@@ -95,24 +97,16 @@ def _cache_key(body: str, folder: str, first_line: int) -> str:
     return digest.hexdigest()
 
 
-def _check(key: str, result: dict[str, Any]) -> str:
-    """A checksum of an entry's content, so a damaged entry is never used.
-
-    The HTML (nearly all of an entry) is hashed as it is; the rest as canonical JSON."""
-    rest = {k: v for k, v in result.items() if k != "html"}
-    canonical = json.dumps(rest, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(f"{key}\0{canonical}\0{result.get('html')}".encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _read_cache(path: Path, links: dict[str, tuple[str | None, str | None]]) -> dict[str, Any] | None:
+def _read_cache(pack: PackCache, digest: str, links: dict[str, tuple[str | None, str | None]]) -> dict[str, Any] | None:
+    value = pack.get(digest)
+    if value is None:
+        return None
     try:
-        entry = json.loads(path.read_text(encoding="utf-8"))
+        entry = json.loads(value)
         if entry.pop("version", None) != CACHE_VERSION or not isinstance(entry.get("html"), str):
             return None
-        if entry.pop("check", None) != _check(path.stem, entry):
-            return None
         return entry if _links_hold(entry, links) else None
-    except (OSError, ValueError, TypeError, AttributeError, KeyError):
+    except (ValueError, TypeError, AttributeError, KeyError):
         return None
 
 
@@ -121,12 +115,11 @@ def _links_hold(entry: dict[str, Any], links: dict[str, tuple[str | None, str | 
     return all(list(links.get(target, (None, None))) == found for target, found in entry["links"].items())
 
 
-def _write_cache(path: Path, result: dict[str, Any]) -> None:
-    plain = json.loads(json.dumps(result, ensure_ascii=False))  # tuples as lists, as they will be read
-    save_json(path, {**plain, "version": CACHE_VERSION, "check": _check(path.stem, plain)})
+def _entry(result: dict[str, Any]) -> bytes:
+    return json.dumps({**result, "version": CACHE_VERSION}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-Job = tuple[tuple[str, str, str, int], str | None]  # (key, body, folder, first line), cache entry to write
+Job = tuple[tuple[str, str, str, int], str | None]  # (key, body, folder, first line), cache key to write
 
 
 def _chunks(jobs: list[Job], workers: int) -> Iterable[list[Job]]:
@@ -136,51 +129,58 @@ def _chunks(jobs: list[Job], workers: int) -> Iterable[list[Job]]:
 
 
 def _convert_chunk(chunk: list[Job]) -> list[tuple[str, dict[str, Any]]]:
-    """Convert each body and write its cache entry, in the worker that converted it."""
+    """Convert each body and append its cache entry to this process's pack."""
     converted = []
-    for job, entry in chunk:
+    for job, digest in chunk:
         key, result = _convert(job)
-        if entry is not None:
-            _write_cache(Path(entry), result)
+        if digest is not None:
+            _PACK.put(digest, _entry(result))
         converted.append((key, result))
     return converted
 
 
 def render_bodies(site: Site, workers: int | None = None, use_cache: bool = True) -> dict[str, Rendered]:
     """Rendered Markdown of every published record (gone records get an empty body)."""
-    global _LINKS
+    global _LINKS, _PACK
     links = link_map(site)
     _LINKS = links
-    cache_dir = site.options.root / ".cache" / "markdown"
+    folder_of_packs = site.options.root / ".cache" / "markdown" if use_cache else None
+    pack: PackCache | None = None  # read only when the memory of the last build misses
+    _PACK = PackCache(folder_of_packs, scan=False)
     results: dict[str, dict[str, Any]] = {}
     jobs: list[Job] = []
-    cache_paths: dict[str, Path] = {}
+    digests: dict[str, str] = {}
     for record in site.published_records():
         if record.status == "gone":
             results[record.key] = {"html": "", "toc": [], "problems": []}
             continue
         folder = str(PurePosixPath(record.key).parent)
-        digest = _cache_key(record.body, folder, record.body_line)
-        path = cache_dir / digest[:2] / f"{digest}.json"
-        cache_paths[record.key] = path
+        digest = digests[record.key] = _cache_key(record.body, folder, record.body_line)
         cached = None
         if use_cache:
-            kept = _KEPT.get(digest)
-            cached = kept if kept is not None and _links_hold(kept, links) else _read_cache(path, links)
+            cached = _KEPT.get(digest)
+            if cached is None or not _links_hold(cached, links):
+                pack = pack or PackCache(folder_of_packs)
+                cached = _read_cache(pack, digest, links)
         if cached is not None:
             results[record.key] = cached
         else:
-            jobs.append(((record.key, record.body, folder, record.body_line), str(path) if use_cache else None))
+            jobs.append(((record.key, record.body, folder, record.body_line), digest if use_cache else None))
+    if pack is not None:
+        pack.close()
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers > 1 and len(jobs) >= PARALLEL_MIN:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(links,)) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(links, folder_of_packs)) as pool:
             converted = [item for chunk in pool.map(_convert_chunk, _chunks(jobs, workers)) for item in chunk]
     else:
         converted = _convert_chunk(jobs)
+        _PACK.close()
     results.update(converted)
     if use_cache:
         _KEPT.clear()
-        _KEPT.update((cache_paths[key].stem, results[key]) for key in cache_paths)
+        _KEPT.update((digests[key], results[key]) for key in digests)
+        if jobs:
+            PackCache(folder_of_packs, scan=False).keep(_KEPT)
     return {key: _rendered(r) for key, r in sorted(results.items())}
 
 

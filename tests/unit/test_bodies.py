@@ -4,12 +4,14 @@ a damaged or foreign cache is ignored, never trusted."""
 from __future__ import annotations
 
 import json
+import os
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from sunshine import bodies
+from sunshine import bodies, packcache
 from sunshine.cli import parse_now
 from sunshine.pipeline import build_in_memory
 from sunshine.site import BuildOptions
@@ -24,6 +26,27 @@ def _site(tmp_path: Path, n: int = 320) -> Path:
 @pytest.fixture(autouse=True)
 def _new_process() -> None:
     bodies._KEPT.clear()
+
+
+def _entries(root: Path) -> dict[str, tuple[str, int, int, bytes]]:
+    return packcache.PackCache(root / ".cache" / "markdown").index
+
+
+def _rewrite_values(root: Path, change: Callable[[int, bytes], bytes], keep_digest: bool = False) -> None:
+    """Replace each entry's value by ``change(i, value)``, in place in its pack, with its
+    frame's digest left as it was (a damaged entry) or made to match (``keep_digest``:
+    an entry written by someone else)."""
+    frames = []
+    for i, (key, (pack, offset, size, _)) in enumerate(sorted(_entries(root).items())):
+        data = Path(pack).read_bytes()
+        frames.append((pack, key, change(i, data[offset : offset + size])))
+    packs: dict[str, bytes] = {}
+    for pack, key, value in frames:
+        k = key.encode()
+        digest = packcache._digest(k, value) if keep_digest else b"\0" * 32
+        packs[pack] = packs.get(pack, b"") + packcache._FRAME.pack(packcache.MAGIC, len(k), len(value), digest) + k + value
+    for pack, data in packs.items():
+        Path(pack).write_bytes(data)
 
 
 def _build(root: Path, **options: object) -> dict[str, bytes]:
@@ -43,8 +66,7 @@ def test_cached_equals_uncached_and_is_used(tmp_path: Path) -> None:
     root = _site(tmp_path, 40)
     fresh = _build(root, cache=False)
     first = _build(root, cache=True)
-    entries = list((root / ".cache" / "markdown").rglob("*.json"))
-    assert len(entries) == 40
+    assert len(_entries(root)) == 40
     second = _build(root, cache=True)
     bodies._KEPT.clear()  # a new process: the entries come from disk
     third = _build(root, cache=True)
@@ -52,10 +74,14 @@ def test_cached_equals_uncached_and_is_used(tmp_path: Path) -> None:
 
 
 def test_entries_written_by_parallel_workers_are_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each worker writes the entries of the bodies it converted; the next build reads them all."""
+    """Each worker writes the entries of the bodies it converted to a pack of its own;
+    the next build reads them all."""
     root = _site(tmp_path)
     first = _build(root, workers=2, cache=True)
-    assert len(list((root / ".cache" / "markdown").rglob("*.json"))) == 320
+    assert len(_entries(root)) == 320
+    packs = list((root / ".cache" / "markdown").glob("*.pack"))
+    assert packs and all(not p.name.startswith(f"{os.getpid()}-") for p in packs)  # written by the workers
+    assert not [p for p in (root / ".cache" / "markdown").iterdir() if p.suffix != ".pack"]
     bodies._KEPT.clear()
 
     def no_conversion(job: object) -> None:
@@ -93,22 +119,36 @@ def test_damaged_cache_is_ignored(tmp_path: Path) -> None:
     _build(root, cache=True)
     bodies._KEPT.clear()  # a new process: the entries come from disk
     rng = random.Random(7)
-    for i, entry in enumerate(sorted((root / ".cache" / "markdown").rglob("*.json"))):
-        data = bytearray(entry.read_bytes())
-        if i % 3 == 0:
-            for _ in range(5):  # flip bytes
-                data[rng.randrange(len(data))] ^= 0xFF
-            entry.write_bytes(bytes(data))
-        elif i % 3 == 1:  # a foreign entry: valid JSON, other version, poisoned HTML
-            doc = json.loads(data)
+    for pack in sorted((root / ".cache" / "markdown").glob("*.pack")):
+        data = bytearray(pack.read_bytes())
+        for _ in range(40):  # flip bytes, in frames, keys and values alike
+            data[rng.randrange(len(data))] ^= 0xFF
+        pack.write_bytes(bytes(data))
+    assert _build(root, cache=True) == clean
+    bodies._KEPT.clear()
+    (root / ".cache" / "markdown" / "cut.pack").write_bytes(packcache.MAGIC + b"\x40\0\0\0")  # a killed build's pack
+    assert _build(root, cache=True) == clean
+
+
+def test_foreign_entries_are_not_used(tmp_path: Path) -> None:
+    """Entries whose frames are intact but which another engine wrote, or whose links
+    changed meaning, are converted again."""
+    root = _site(tmp_path, 40)
+    clean = _build(root, cache=False)
+    _build(root, cache=True)
+    bodies._KEPT.clear()
+
+    def foreign(i: int, value: bytes) -> bytes:
+        doc = json.loads(value)
+        if i % 2:  # another engine's entry, poisoned HTML
             doc["version"] = "someone-else"
             doc["html"] = "<script>alert(1)</script>"
-            entry.write_text(json.dumps(doc), encoding="utf-8")
         else:  # a well-formed entry whose link target changed meaning
-            doc = json.loads(data)
             doc["links"] = {"content/notices/n9999.md": ["content/notices/n9999.md", "/t/elsewhere/"]}
             doc["html"] = "<p>stale</p>"
-            entry.write_text(json.dumps(doc), encoding="utf-8")
+        return json.dumps(doc).encode()
+
+    _rewrite_values(root, foreign, keep_digest=True)
     assert _build(root, cache=True) == clean
 
 
@@ -126,13 +166,10 @@ def test_a_renamed_link_target_invalidates_the_cached_body(tmp_path: Path) -> No
 
 
 def test_an_entry_changed_but_still_valid_json_is_not_used(tmp_path: Path) -> None:
-    """A flipped letter inside the HTML leaves valid JSON: the checksum catches it."""
+    """A changed letter inside the HTML leaves valid JSON: the entry's digest catches it."""
     root = _site(tmp_path, 40)
     clean = _build(root, cache=False)
     _build(root, cache=True)
     bodies._KEPT.clear()  # a new process: the entries come from disk
-    for entry in sorted((root / ".cache" / "markdown").rglob("*.json")):
-        doc = json.loads(entry.read_text(encoding="utf-8"))
-        doc["html"] = doc["html"].replace("正文", "正义", 1)
-        entry.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    _rewrite_values(root, lambda i, value: value.replace("正文".encode(), "正义".encode(), 1))
     assert _build(root, cache=True) == clean
