@@ -42,20 +42,22 @@ def _digest(key: bytes, value: bytes) -> bytes:
 
 
 class PackCache:
-    """Entries ``key -> bytes`` in the packs of ``folder`` (None: a cache that holds nothing);
-    ``scan=False`` for a process that only writes."""
+    """Entries ``key -> bytes`` in the packs of ``folder`` (None: a cache that holds nothing).
+
+    The packs' frames are read on the first lookup (``scan=False``: never, for a process
+    that only writes); forked workers inherit what was read before the fork."""
 
     def __init__(self, folder: Path | None, scan: bool = True):
         self.folder = folder
-        self.index: dict[str, tuple[str, int, int, bytes]] = {}  # key -> (pack, value offset, size, digest)
+        self._index: dict[str, tuple[str, int, int, bytes]] = {}  # key -> (pack, value offset, size, digest)
         self.sizes: dict[str, int] = {}  # pack -> bytes of whole entries
         self._fds: dict[tuple[int, str], int] = {}
         self._out: BinaryIO | None = None
         self._out_pid = 0
-        if folder is not None and scan:
-            self._scan()
+        self._unread = folder is not None and scan
 
     def _scan(self) -> None:
+        self._unread = False
         assert self.folder is not None
         try:
             packs = sorted(self.folder.glob("*.pack"))
@@ -82,8 +84,15 @@ class PackCache:
             end = pos + _FRAME.size + key_size + size
             if len(key) < key_size or end > whole:
                 return pos
-            self.index[key.decode("utf-8", "replace")] = (pack, pos + _FRAME.size + key_size, size, digest)
+            self._index[key.decode("utf-8", "replace")] = (pack, pos + _FRAME.size + key_size, size, digest)
             pos = end
+
+    @property
+    def index(self) -> dict[str, tuple[str, int, int, bytes]]:
+        """Key -> (pack, value offset, size, digest), read on first use."""
+        if self._unread:
+            self._scan()
+        return self._index
 
     def get(self, key: str) -> bytes | None:
         """The value stored under ``key``, if it is there and intact."""
@@ -131,6 +140,9 @@ class PackCache:
             if pid == os.getpid():
                 os.close(fd)
         self._fds.clear()
+
+    def __del__(self) -> None:
+        self.close()
 
     def keep(self, keys: Iterable[str] | None = None, most: int | None = None) -> None:
         """Merge the packs into one holding only ``keys`` (None: every key), those present

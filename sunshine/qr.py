@@ -4,8 +4,9 @@ segno encodes (error correction M, a fixed mask: choosing the best of eight is f
 fifths of its cost and any mask scans; tests/browser/test_print.py decodes the
 printed code). The SVG is written here from segno's module matrix: one path of
 horizontal runs per row, the same drawing segno's own writer makes, without its
-option handling (a third of the time). Codes are kept in ``.cache/qr/`` by address,
-mask and segno version; a damaged entry is made again.
+option handling (a third of the time). Codes are kept in pack files in
+``.cache/qr/`` (:mod:`sunshine.packcache`) by address, mask and segno version; a
+damaged entry is made again.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from pathlib import Path
 
 import segno
 from markupsafe import Markup
+
+from .packcache import PackCache
 
 __all__ = ["MASK", "qr_svg"]
 
@@ -28,22 +30,15 @@ TITLE = "本页网址的二维码"
 _RUNS = re.compile(rb"\x01+")
 
 
-def qr_svg(url: str, cache: Path | None = None) -> Markup:
+def qr_svg(url: str, cache: PackCache | None = None) -> Markup:
     """An inline SVG QR code of ``url``, made at build time (or taken from ``cache``)."""
     key = hashlib.sha256(f"{segno.__version__}\0mask{MASK}\0format{FORMAT}\0{url}".encode()).hexdigest()
-    path = cache / f"{key}.svg" if cache is not None else None
-    if path is not None and path.is_file():
-        cached = path.read_text(encoding="utf-8")
-        if cached.startswith("<svg") and cached.endswith("</svg>"):
-            return Markup(cached)
-    matrix = segno.make(url, error="m", micro=False, mask=MASK).matrix
-    svg = _svg(matrix)
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(svg, encoding="utf-8")
-        except OSError:
-            pass
+    cached = cache.get(key) if cache is not None else None
+    if cached is not None and cached.startswith(b"<svg") and cached.endswith(b"</svg>"):
+        return Markup(cached.decode("utf-8"))
+    svg = _svg(segno.make(url, error="m", micro=False, mask=MASK).matrix)
+    if cache is not None:
+        cache.put(key, svg.encode("utf-8"))
     return Markup(svg)
 
 

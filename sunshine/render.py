@@ -24,6 +24,7 @@ from .markdown import Rendered
 from .options import THEME_DIR
 from .outfiles import OutputFiles, Spool, Stored
 from .outputs import calendar, data, feeds, schedule, sitemap
+from .packcache import PackCache
 from .pagecache import PageCache, TemplateDeps
 from .problems import BODY_FIELD, Problems
 from .qr import qr_svg
@@ -31,7 +32,9 @@ from .route import output_path
 from .site import Attachment, Site
 from .views import LinkView, RecordView, cn_date, cn_range, money, record_view
 
-__all__ = ["PARALLEL_MIN", "THEME_DIR", "Output", "RenderState", "make_environment", "page_context", "render_site", "report_body"]
+__all__ = [
+    "PARALLEL_MIN", "THEME_DIR", "Output", "RenderState", "make_environment", "page_context", "qr_codes", "render_site", "report_body",
+]
 
 PARALLEL_MIN = 400  # below this many pages to render, forking workers costs more than it saves
 
@@ -80,8 +83,13 @@ class Output:
             self.files[path] = content.encode("utf-8") if isinstance(content, str) else content
 
 
-def make_environment(site: Site) -> jinja2.Environment:
-    """The one Jinja environment of a build."""
+def qr_codes(site: Site) -> PackCache:
+    """The QR codes made by earlier builds (none when the build cache is off)."""
+    return PackCache(site.options.root / ".cache" / "qr" if site.options.cache else None)
+
+
+def make_environment(site: Site, qr: PackCache | None = None) -> jinja2.Environment:
+    """The one Jinja environment of a build (``qr``: :func:`qr_codes`)."""
     dirs = [str(site.options.root / "templates"), str(THEME_DIR / "templates")]
     cache = None
     if site.options.cache:
@@ -101,8 +109,8 @@ def make_environment(site: Site) -> jinja2.Environment:
     env.filters["cn_date"] = lambda value: cn_date(value, tz)
     env.filters["money"] = money
     env.filters["cn_range"] = cn_range
-    qr_cache = site.options.root / ".cache" / "qr" if site.options.cache else None
-    env.filters["qr_svg"] = lambda url: qr_svg(url, qr_cache)
+    codes = qr if qr is not None else qr_codes(site)
+    env.filters["qr_svg"] = lambda url: qr_svg(url, codes)
     return env
 
 
@@ -118,7 +126,8 @@ def render_site(site: Site, cache: PageCache | None = None, keep: bool = False, 
     bodies = _render_bodies(site)
     links = _record_links(site)
     views = _record_views(site, bodies, links)
-    env = make_environment(site)
+    qr = qr_codes(site)
+    env = make_environment(site, qr)
     deps = TemplateDeps(env)
     if cache is not None:
         cache.salt = site.cfg.site.timezone  # cn_date reads it
@@ -160,6 +169,7 @@ def render_site(site: Site, cache: PageCache | None = None, keep: bool = False, 
     page("search.html", "search/", noindex=True)
     for target, content in zip((j[0] for j in jobs), _render_pages(env, jobs, site.options.workers, spool), strict=True):
         out.set(target, content)
+    qr.keep(most=2 * len(out.files) + 100)  # every code made so far, in one pack
     site.memo["page_keys"] = keys
     if state is not None:
         site.memo["render"] = state

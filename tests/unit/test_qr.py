@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 import segno
 
+from sunshine.packcache import PackCache
 from sunshine.qr import MASK, TITLE, qr_svg
 
 URLS = [
@@ -26,9 +28,27 @@ def test_the_drawing_is_segnos_own(url: str) -> None:
 
 
 def test_codes_are_cached_and_a_damaged_entry_is_made_again(tmp_path: Path) -> None:
-    first = qr_svg(URLS[1], tmp_path)
-    (entry,) = tmp_path.iterdir()
-    assert entry.read_text(encoding="utf-8") == first
-    entry.write_text("<svg>forged</svg>"[:-1], encoding="utf-8")  # cut: not a whole SVG
-    assert qr_svg(URLS[1], tmp_path) == first
-    assert entry.read_text(encoding="utf-8") == first
+    first = qr_svg(URLS[1], PackCache(tmp_path))
+    (pack,) = tmp_path.iterdir()
+    reader = PackCache(tmp_path)
+    (key,) = reader.index
+    assert reader.get(key) == first.encode()
+    pack.write_bytes(pack.read_bytes().replace(b"</svg>", b"</svG>"))  # damaged: made again, added anew
+    assert qr_svg(URLS[1], PackCache(tmp_path)) == first
+    assert PackCache(tmp_path).get(key) == first.encode()
+
+
+def test_a_cached_entry_that_is_no_whole_svg_is_made_again(tmp_path: Path) -> None:
+    key = next(iter(_keys_of(URLS[1], tmp_path)))
+    forged = PackCache(tmp_path, scan=False)
+    forged.put(key, b"<svg>forged")  # intact frame, but not a whole SVG
+    forged.close()
+    assert qr_svg(URLS[1], PackCache(tmp_path)) == qr_svg(URLS[1])
+
+
+def _keys_of(url: str, folder: Path) -> set[str]:
+    scratch = folder / "scratch"
+    qr_svg(url, PackCache(scratch))
+    keys = set(PackCache(scratch).index)
+    shutil.rmtree(scratch)
+    return keys
