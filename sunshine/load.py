@@ -13,17 +13,19 @@ import os
 from pathlib import Path
 
 from .config import load_config
+from .forkmap import fork_map
 from .history import load_history
 from .kinds import KINDS, kind_for_folder
-from .problems import Problems
+from .problems import Problem, Problems
 from .site import BuildOptions, Site, Source
 from .yamlcache import YamlCache
-from .yamlsrc import SourceError, decode_text, split_front_matter
+from .yamlsrc import SourceError, YamlDoc, decode_text, split_front_matter
 
 __all__ = ["load_site", "read_source"]
 
 CONTENT = "content"
 RECORD_SUFFIXES = (".md", ".yaml", ".yml")
+PARALLEL_MIN = 1000  # below this many files, forking costs more than it saves
 
 
 def load_site(options: BuildOptions, yaml: YamlCache | None = None) -> Site:
@@ -42,14 +44,41 @@ def load_site(options: BuildOptions, yaml: YamlCache | None = None) -> Site:
         site.problems.add(CONTENT, 0, "", "找不到 content 文件夹", "请创建 content/notices 等文件夹", code="no-content")
         return site
     limit = site.config.site.max_file_kb * 1024
-    for path, kind, folder in _record_files(options.root, content, site.problems):
-        source = read_source(options.root, path, kind, folder, limit, site.problems, yaml)
-        if source is not None:
-            site.sources.append(source)
+    files = _record_files(options.root, content, site.problems)
+    if yaml.memory or len(files) < PARALLEL_MIN:  # the preview server's rebuilds: parsed already
+        for path, kind, folder in files:
+            source = read_source(options.root, path, kind, folder, limit, site.problems, yaml)
+            if source is not None:
+                site.sources.append(source)
+    else:
+        _read_in_parallel(site, files, limit, yaml)
     yaml.save()
     if options.history:
         site.history = load_history(options.root)
     return site
+
+
+Read = tuple[Source | None, list[Problem], str, list[str] | None, bool, bool]
+
+
+def _read_in_parallel(site: Site, files: list[tuple[Path, str, bool]], limit: int, yaml: YamlCache) -> None:
+    """``read_source`` for every file across all cores (:func:`sunshine.forkmap.fork_map`),
+    its problems and cache entries taken in, in the order of ``files``."""
+    root = site.options.root
+
+    def read(item: tuple[Path, str, bool]) -> Read:
+        problems = Problems(strict=site.problems.strict)
+        yaml.last, hits = "", yaml.hits
+        source = read_source(root, item[0], item[1], item[2], limit, problems, yaml)
+        return source, problems.items, yaml.last, yaml.used.get(yaml.last), yaml.hits > hits, item[0].suffix == ".md"
+
+    for source, problems, key, entry, hit, whole in fork_map(read, files, site.options.workers, PARALLEL_MIN):
+        site.problems.items.extend(problems)
+        if entry is not None:
+            # a Markdown record's front matter is its whole document; a YAML record's lost its body
+            yaml.adopt(key, entry, hit, YamlDoc(dict(source.doc.data), dict(source.doc.lines)) if whole and source else None)
+        if source is not None:
+            site.sources.append(source)
 
 
 def _rel(root: Path, path: Path) -> str:

@@ -50,6 +50,7 @@ class PackCache:
     def __init__(self, folder: Path | None, scan: bool = True):
         self.folder = folder
         self._index: dict[str, tuple[str, int, int, bytes]] = {}  # key -> (pack, value offset, size, digest)
+        self._older: dict[str, list[tuple[str, int, int, bytes]]] = {}  # the same key in packs read before
         self.sizes: dict[str, int] = {}  # pack -> bytes of whole entries
         self._fds: dict[tuple[int, str], int] = {}
         self._out: BinaryIO | None = None
@@ -84,7 +85,10 @@ class PackCache:
             end = pos + _FRAME.size + key_size + size
             if len(key) < key_size or end > whole:
                 return pos
-            self._index[key.decode("utf-8", "replace")] = (pack, pos + _FRAME.size + key_size, size, digest)
+            name = key.decode("utf-8", "replace")
+            if name in self._index:  # a damaged entry made again later: both are kept
+                self._older.setdefault(name, []).append(self._index[name])
+            self._index[name] = (pack, pos + _FRAME.size + key_size, size, digest)
             pos = end
 
     @property
@@ -99,14 +103,14 @@ class PackCache:
         found = self.index.get(key)
         if found is None:
             return None
-        pack, offset, size, digest = found
-        try:
-            value = os.pread(self._fd(pack), size, offset)
-        except OSError:
-            return None
-        if len(value) != size or _digest(key.encode("utf-8"), value) != digest:
-            return None
-        return value
+        for pack, offset, size, digest in [found, *reversed(self._older.get(key, []))]:
+            try:
+                value = os.pread(self._fd(pack), size, offset)
+            except OSError:
+                continue
+            if len(value) == size and _digest(key.encode("utf-8"), value) == digest:
+                return value
+        return None
 
     def _fd(self, pack: str) -> int:
         handle = (os.getpid(), pack)  # a forked worker opens its own

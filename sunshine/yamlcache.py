@@ -55,6 +55,7 @@ class YamlCache:
         self.used: dict[str, list[str]] = {}
         self.memory: dict[str, tuple[YamlDoc, list[str]]] = {}  # key: (document, its stored entry)
         self.hits = 0
+        self.last = ""  # the key of the last text loaded
         if file is not None:
             try:
                 doc = json.loads(file.read_text(encoding="utf-8"))
@@ -65,7 +66,7 @@ class YamlCache:
 
     def load(self, text: str, first_line: int = 1) -> YamlDoc:
         """Like :func:`sunshine.yamlsrc.load_yaml` (same errors), from the cache when possible."""
-        key = hashlib.sha256(f"{self.salt}{first_line}\0{text}".encode()).hexdigest()
+        key = self.last = hashlib.sha256(f"{self.salt}{first_line}\0{text}".encode()).hexdigest()
         kept = self.memory.get(key)
         if kept is not None:
             doc, self.used[key] = kept
@@ -95,6 +96,14 @@ class YamlCache:
             return None
         self.used[key] = [payload, check]
         return YamlDoc(data, {str(k): int(v) for k, v in lines.items()})
+
+    def adopt(self, key: str, entry: list[str], hit: bool, doc: YamlDoc | None) -> None:
+        """Take in what a forked worker's copy of this cache did for one text: its entry,
+        whether it was a hit, and (if unchanged by the reader) the document itself."""
+        self.used[key] = entry
+        self.hits += hit
+        if doc is not None:
+            self.memory[key] = (doc, entry)
 
     def save(self) -> None:
         """Keep the entries this build used (others belonged to files since changed)."""

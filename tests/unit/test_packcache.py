@@ -115,3 +115,13 @@ def test_every_key_is_kept_unless_there_are_more_than_most(tmp_path: Path) -> No
         _fill(tmp_path, {f"n{i}": b"v"})
     PackCache(tmp_path, scan=False).keep(most=2 * MAX_PACKS)
     assert PackCache(tmp_path).index == {}
+
+
+def test_an_entry_made_again_is_found_whichever_pack_is_read_last(tmp_path: Path) -> None:
+    _fill(tmp_path, {"k": b"intact"})
+    next(tmp_path.glob("*.pack")).rename(tmp_path / "a.pack")
+    _fill(tmp_path, {"k": b"broken"})
+    damaged = next(p for p in tmp_path.glob("*.pack") if p.name != "a.pack")
+    damaged.rename(tmp_path / "z.pack")
+    (tmp_path / "z.pack").write_bytes((tmp_path / "z.pack").read_bytes().replace(b"broken", b"BROKEN"))
+    assert PackCache(tmp_path).get("k") == b"intact"
