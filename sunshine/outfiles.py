@@ -23,9 +23,22 @@ from collections.abc import Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["OutputFiles", "Spool", "Stored"]
+__all__ = ["OutputFiles", "Spool", "Stored", "read_at"]
 
 _SPOOL = ".{name}.spool-"
+
+
+def read_at(fd: int, size: int, offset: int) -> bytes:
+    """Up to ``size`` bytes at ``offset`` of ``fd``: with ``os.pread`` where there is one
+    (it leaves the file position alone, which forked processes share), else seeking."""
+    if hasattr(os, "pread"):
+        return os.pread(fd, size, offset)
+    os.lseek(fd, offset, os.SEEK_SET)
+    parts: list[bytes] = []
+    while size > 0 and (part := os.read(fd, size)):
+        parts.append(part)
+        size -= len(part)
+    return b"".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +53,7 @@ class Stored:
     def read(self) -> bytes:
         fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
         try:
-            content = os.pread(fd, self.size, self.offset) if self.size else b""
+            content = read_at(fd, self.size, self.offset) if self.size else b""
         finally:
             os.close(fd)
         if len(content) != self.size:

@@ -30,6 +30,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
+from .outfiles import read_at
+
 __all__ = ["PackCache"]
 
 MAGIC = b"SPK1"
@@ -105,7 +107,7 @@ class PackCache:
             return None
         for pack, offset, size, digest in [found, *reversed(self._older.get(key, []))]:
             try:
-                value = os.pread(self._fd(pack), size, offset)
+                value = read_at(self._fd(pack), size, offset)
             except OSError:
                 continue
             if len(value) == size and _digest(key.encode("utf-8"), value) == digest:

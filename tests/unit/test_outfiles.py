@@ -33,6 +33,14 @@ def test_spooled_bytes_read_back_exactly(tmp_path: Path) -> None:
         assert {where.path for where in stored} == {str(spool.folder / f"{os.getpid()}.pages")}
 
 
+def test_spooled_bytes_read_back_where_there_is_no_pread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows has no os.pread: a stored page is read by seeking."""
+    monkeypatch.delattr(os, "pread")
+    with Spool(tmp_path / "site") as spool:
+        stored = [spool.put(content) for content in CONTENTS]
+        assert [where.read() for where in reversed(stored)] == CONTENTS[::-1]
+
+
 def _put_in_child(spool: Spool, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
     queue.put(spool.put(b"from the child"))
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from sunshine.packcache import MAX_PACKS, PackCache
 
 
@@ -125,3 +127,12 @@ def test_an_entry_made_again_is_found_whichever_pack_is_read_last(tmp_path: Path
     damaged.rename(tmp_path / "z.pack")
     (tmp_path / "z.pack").write_bytes((tmp_path / "z.pack").read_bytes().replace(b"broken", b"BROKEN"))
     assert PackCache(tmp_path).get("k") == b"intact"
+
+
+def test_values_are_read_where_there_is_no_pread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows has no os.pread: the value is read by seeking."""
+    entries = {"a": b"1" * 5000, "b": b"", "c": "三".encode() * 700}
+    _fill(tmp_path, entries)
+    monkeypatch.delattr(os, "pread")
+    reader = PackCache(tmp_path)
+    assert {k: reader.get(k) for k in entries} == entries
