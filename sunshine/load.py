@@ -45,7 +45,9 @@ def load_site(options: BuildOptions, yaml: YamlCache | None = None) -> Site:
         return site
     limit = site.config.site.max_file_kb * 1024
     files = _record_files(options.root, content, site.problems)
-    if yaml.memory or len(files) < PARALLEL_MIN:  # the preview server's rebuilds: parsed already
+    # Parsing is the cost worth spreading; front matter parsed before (the preview server's
+    # memory, or most of it in the cache file) is quicker to take here than to send back.
+    if len(files) < PARALLEL_MIN or yaml.memory or 2 * len(yaml.stored) >= len(files):
         for path, kind, folder in files:
             source = read_source(options.root, path, kind, folder, limit, site.problems, yaml)
             if source is not None:
