@@ -180,6 +180,7 @@ class PackCache:
                         kb = k.encode("utf-8")
                         f.write(_FRAME.pack(MAGIC, len(kb), len(value), _digest(kb, value)) + kb + value)
             os.replace(part, merged)
+            fresh.close()  # Windows removes no file that is still open
             for pack in fresh.sizes:
                 Path(pack).unlink(missing_ok=True)
         except OSError:
