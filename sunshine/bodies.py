@@ -22,6 +22,7 @@ import json
 import os
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
+from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -29,9 +30,11 @@ from .markdown import LinkTarget, Rendered, render_markdown
 from .packcache import PackCache
 from .site import Record, Site
 
-__all__ = ["CACHE_VERSION", "link_map", "render_bodies", "render_body"]
+__all__ = ["cache_version", "link_map", "render_bodies", "render_body"]
 
-def _engine_fingerprint() -> str:
+
+@cache
+def cache_version() -> str:
     """What a cached body depends on besides its text: this code and its libraries."""
     import importlib.metadata as meta
 
@@ -42,8 +45,6 @@ def _engine_fingerprint() -> str:
         parts.append(meta.version(package).encode())
     return "sunshine-md-2-" + hashlib.sha256(b"\0".join(parts)).hexdigest()[:16]
 
-
-CACHE_VERSION = _engine_fingerprint()
 PARALLEL_MIN = 300  # below this many bodies a pool costs more than it saves
 
 _LINKS: dict[str, tuple[str | None, str | None]] = {}
@@ -93,7 +94,7 @@ def _init_worker(links: dict[str, tuple[str | None, str | None]], folder: Path |
 
 
 def _cache_key(body: str, folder: str, first_line: int) -> str:
-    digest = hashlib.sha256(f"{CACHE_VERSION}\0{folder}\0{first_line}\0".encode() + body.encode("utf-8"))
+    digest = hashlib.sha256(f"{cache_version()}\0{folder}\0{first_line}\0".encode() + body.encode("utf-8"))
     return digest.hexdigest()
 
 
@@ -103,7 +104,7 @@ def _read_cache(pack: PackCache, digest: str, links: dict[str, tuple[str | None,
         return None
     try:
         entry = json.loads(value)
-        if entry.pop("version", None) != CACHE_VERSION or not isinstance(entry.get("html"), str):
+        if entry.pop("version", None) != cache_version() or not isinstance(entry.get("html"), str):
             return None
         return entry if _links_hold(entry, links) else None
     except (ValueError, TypeError, AttributeError, KeyError):
@@ -116,7 +117,7 @@ def _links_hold(entry: dict[str, Any], links: dict[str, tuple[str | None, str | 
 
 
 def _entry(result: dict[str, Any]) -> bytes:
-    return json.dumps({**result, "version": CACHE_VERSION}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return json.dumps({**result, "version": cache_version()}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 Job = tuple[tuple[str, str, str, int], str | None]  # (key, body, folder, first line), cache key to write

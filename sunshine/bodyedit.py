@@ -47,13 +47,14 @@ from .bodies import link_map, render_body
 from .guard import CODES as GUARD_CODES
 from .guard import guard_record
 from .load import read_source
+from .manifestsums import ManifestDigests
 from .outputs import feeds
 from .outputs.schedule import next_change
 from .problems import BODY_FIELD, BuildFailed, Problems
 from .render import RenderState, page_context, report_body
 from .site import BuildOptions, Record, Site, Source
 from .views import RecordView, record_view
-from .write import patch_site, read_digests
+from .write import patch_site
 from .yamlcache import YamlCache
 
 __all__ = ["Snapshot", "quick_rebuild"]
@@ -95,7 +96,7 @@ class Snapshot:
     templates: frozenset[str] = frozenset()  # every page's template
     page_meta: dict[str, tuple[str, frozenset[str]]] | None = None  # where pages are read when used:
     # target: its template, the names of its own values that hold no record
-    sums: dict[str, str] | None = None
+    sums: MutableMapping[str, str] | None = None  # the output's digests (:mod:`sunshine.manifestsums`)
     _reads: dict[str, _Reads] = field(default_factory=dict)
     _trees: dict[str, nodes.Template] = field(default_factory=dict)  # parsed templates, by name
 
@@ -113,7 +114,7 @@ class Snapshot:
         if self.uses is None:
             self.index()
         if self.sums is None:
-            self.sums = read_digests(self.site.options.output.resolve())
+            self.sums = ManifestDigests.read(self.site.options.output.resolve())
         for template in sorted(self.templates):
             self.reads(template)
 
@@ -172,8 +173,8 @@ def quick_rebuild(
     if not _same_moment(snap, options):
         return None
     snap.prime()
-    assert snap.uses is not None and snap.links is not None and snap.sums is not None and snap.sources is not None
-    if not snap.sums:  # the output's manifest is gone or damaged
+    assert snap.uses is not None and snap.links is not None and snap.sources is not None
+    if snap.sums is None:  # the output's manifest is gone
         return None
     edits: list[tuple[Source, Record]] = []
     for rel in sorted(set(changed)):

@@ -8,19 +8,29 @@ A cache that cannot be written (read-only disk, no space) only costs time.
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata as meta
 import json
 import os
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["engine_fingerprint", "package_version", "save_json"]
+__all__ = ["adopt_fingerprint", "engine_fingerprint", "package_version", "save_json"]
+
+_fingerprint: list[str] = []  # this process's, once known
 
 
-@cache
 def engine_fingerprint() -> str:
     """What every cached result depends on besides its inputs: this code and its libraries."""
+    if not _fingerprint:
+        _fingerprint.append(_engine_fingerprint())
+    return _fingerprint[0]
+
+
+def adopt_fingerprint(value: str) -> None:
+    """Take :func:`engine_fingerprint` as a process forked from this one computed it."""
+    _fingerprint[:] = [value]
+
+
+def _engine_fingerprint() -> str:
     h = hashlib.sha256(b"sunshine-engine-1")
     package = Path(__file__).resolve().parent
     for path in sorted(package.rglob("*.py")):
@@ -32,6 +42,8 @@ def engine_fingerprint() -> str:
 
 def package_version(name: str) -> str:
     """An installed package's version for cache keys, "-" when it is not installed."""
+    import importlib.metadata as meta  # 40 ms of imports, which a no-change build does without
+
     try:
         return meta.version(name)
     except meta.PackageNotFoundError:

@@ -141,14 +141,14 @@ class CalendarSection(Strict):
 
 
 DEFAULT_CATEGORIES = [
-    Category(id="resolutions", name="决议决定及执行情况"),
-    Category(id="ideology", name="思想建设"),
-    Category(id="organization", name="组织管理"),
-    Category(id="leadership", name="领导班子建设"),
-    Category(id="cadres", name="干部选拔任用和管理"),
-    Category(id="service", name="联系服务党员群众"),
-    Category(id="conduct", name="党风廉政建设"),
-    Category(id="other", name="其他"),
+    Category.model_construct(id="resolutions", name="决议决定及执行情况"),
+    Category.model_construct(id="ideology", name="思想建设"),
+    Category.model_construct(id="organization", name="组织管理"),
+    Category.model_construct(id="leadership", name="领导班子建设"),
+    Category.model_construct(id="cadres", name="干部选拔任用和管理"),
+    Category.model_construct(id="service", name="联系服务党员群众"),
+    Category.model_construct(id="conduct", name="党风廉政建设"),
+    Category.model_construct(id="other", name="其他"),
 ]
 
 

@@ -30,14 +30,15 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from . import outputstats
-from .cachefile import engine_fingerprint, package_version, save_json
+from .cachefile import adopt_fingerprint, engine_fingerprint, package_version, save_json
+from .gcpause import collector_paused
 from .options import SCOPES, THEME_DIR, BuildOptions, search_enabled
 from .problems import Problem
 
@@ -252,23 +253,36 @@ def _in_time(doc: dict[str, Any], now: dt.datetime) -> bool:
     return built.astimezone(tz).date() == now.astimezone(tz).date() and built <= now and (until is None or now < until)
 
 
-def _quick(options: BuildOptions, inputs: Inputs, doc: dict[str, Any], intact: bool) -> BuildSummary | None:
-    """Apply edits of record bodies since the last build as the preview server does
-    (:mod:`sunshine.quickstore`); None when a full build is needed."""
+def _changed(doc: dict[str, Any], inputs: Inputs) -> list[str] | None:
+    """The input files whose bytes changed since the build ``doc`` records, or None when
+    more changed than files' bytes (options, engine, files added or removed)."""
     try:
         old = dict(zip(doc["files"]["paths"], doc["files"]["sums"], strict=True))
-        if not doc.get("quick") or doc.get("facts") != inputs.facts or old.keys() != inputs.files.keys():
+        if doc.get("facts") != inputs.facts or old.keys() != inputs.files.keys():
             return None
-        changed = [path for path, digest in inputs.files.items() if old[path] != digest]
-        if not changed or not all(path.startswith("site/content/") for path in changed) or not _in_time(doc, options.now):
-            return None
-        if not intact:
+        return [path for path, digest in inputs.files.items() if old[path] != digest]
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def _only_bodies(changed: list[str] | None) -> bool:
+    """Whether ``changed`` (:func:`_changed`) are record files alone, as quick rebuilds need."""
+    return bool(changed) and all(path.startswith("site/content/") for path in changed or ())
+
+
+def _quick(options: BuildOptions, inputs: Inputs, doc: dict[str, Any], intact: bool, snap: Any = None) -> BuildSummary | None:
+    """Apply edits of record bodies since the last build as the preview server does
+    (:mod:`sunshine.quickstore`); None when a full build is needed. ``snap``: the
+    store, if it was read already."""
+    changed = _changed(doc, inputs)
+    try:
+        if not doc.get("quick") or not _only_bodies(changed) or not _in_time(doc, options.now) or not intact:
             return None
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
     from .quickstore import rebuild
 
-    done = rebuild(options, str(doc["quick"]), [path.removeprefix("site/") for path in changed])
+    done = rebuild(options, str(doc["quick"]), [path.removeprefix("site/") for path in changed or ()], snap)
     if done is None:
         return None
     problems, written, ident = done
@@ -279,13 +293,17 @@ def _quick(options: BuildOptions, inputs: Inputs, doc: dict[str, Any], intact: b
     return _summary(doc["summary"], problems, False, doc["outputs"]["paths"])
 
 
-def _inputs_and_output(options: BuildOptions, doc: dict[str, Any] | None) -> tuple[Inputs, bool]:
+def _inputs_and_output(
+    options: BuildOptions, doc: dict[str, Any] | None, ahead: Callable[[], None] | None = None,
+) -> tuple[Inputs, bool]:
     """The inputs (:func:`read_inputs`) and whether the output is as ``doc`` records it.
 
     When the last build left a quick-rebuild store, a body edit will need the engine
     next: on Linux a forked process reads the inputs and checks the output while this
     one loads the engine (0.3–0.4 s each at 10,000 records); elsewhere, or if the
-    forked process fails, one after the other."""
+    forked process fails, one after the other. The forked process first tells which
+    files changed; if only record files did, ``ahead`` runs here (reading the store)
+    while it checks the output."""
 
     def here() -> tuple[Inputs, bool]:
         return read_inputs(options), doc is not None and outputstats.intact(options.output, doc)
@@ -302,11 +320,14 @@ def _inputs_and_output(options: BuildOptions, doc: dict[str, Any] | None) -> tup
         os.close(ours)
         os.close(theirs)
         return here()
-    if pid == 0:  # the forked process: its answer as JSON, then leave at once
+    if pid == 0:  # the forked process: two lines of JSON, then leave at once
         try:
             os.close(ours)
-            inputs, intact = here()
             with os.fdopen(theirs, "wb") as sink:
+                inputs = read_inputs(options)
+                sink.write(json.dumps([engine_fingerprint(), _only_bodies(_changed(doc, inputs))]).encode() + b"\n")
+                sink.flush()
+                intact = outputstats.intact(options.output, doc)
                 sink.write(json.dumps([inputs.facts, inputs.files, intact]).encode())
         finally:
             os._exit(0)
@@ -314,6 +335,12 @@ def _inputs_and_output(options: BuildOptions, doc: dict[str, Any] | None) -> tup
     with contextlib.suppress(Exception):  # any problem shows again, and is reported, where the engine is used
         from . import quickstore  # noqa: F401
     with os.fdopen(ours, "rb") as pipe:
+        first = pipe.readline()
+        with contextlib.suppress(ValueError, TypeError):
+            fingerprint, bodies = json.loads(first)
+            adopt_fingerprint(str(fingerprint))  # hashed there already, with this process's files
+            if bodies is True and ahead is not None:
+                ahead()
         answer = pipe.read()
     os.waitpid(pid, 0)
     try:
@@ -333,13 +360,26 @@ def build_or_reuse(options: BuildOptions) -> tuple[BuildSummary, Path]:
 
         site, out = build(options)
         return BuildSummary.of(site), out
+    with collector_paused():
+        return _build_or_reuse(options)
+
+
+def _build_or_reuse(options: BuildOptions) -> tuple[BuildSummary, Path]:
     doc = _read(options)
-    inputs, intact = _inputs_and_output(options, doc)
+    read: list[Any] = []  # the quick-rebuild store, read ahead
+
+    def read_store() -> None:  # only record files changed: the store is read while the output is checked
+        from .quickstore import read_ahead
+
+        assert doc is not None
+        read.append(read_ahead(options, str(doc["quick"])))
+
+    inputs, intact = _inputs_and_output(options, doc, read_store)
     kept = reuse(options, inputs.key, doc, intact)
     if kept is not None:
         log.debug("no input changed since the last build: output kept as it is")
         return kept, options.output.resolve()
-    quick = _quick(options, inputs, doc, intact) if doc is not None else None
+    quick = _quick(options, inputs, doc, intact, read[0] if read else None) if doc is not None else None
     if quick is not None:
         log.debug("only record bodies changed: output patched")
         return quick, options.output.resolve()
@@ -354,8 +394,8 @@ def build_or_reuse(options: BuildOptions) -> tuple[BuildSummary, Path]:
         log.debug("quick-rebuild store: %.3f s", time.perf_counter() - started)
 
     site, out = build(options, then=keep_state)
-    store = finish(pending[0], site) if pending and pending[0] is not None else None
-    outputs = record(site, inputs, out, store)
+    ident = finish(pending[0], site) if pending and pending[0] is not None else None
+    outputs = record(site, inputs, out, ident)
     summary = BuildSummary.of(site)
     summary.pages = _pages(outputs)
     return summary, out

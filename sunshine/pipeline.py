@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -12,6 +11,7 @@ from typing import TypeVar
 
 from . import i18n
 from .enrich import enrich_site
+from .gcpause import collector_paused
 from .guard import guard_site
 from .lastbuild import build_or_reuse
 from .load import load_site
@@ -26,7 +26,7 @@ from .validate import validate_site
 from .write import check_output_dir, write_site
 from .yamlcache import YamlCache
 
-__all__ = ["LABELS", "STEPS", "build", "build_in_memory", "build_or_reuse", "check", "collector_paused", "prepare", "write"]
+__all__ = ["LABELS", "STEPS", "build", "build_in_memory", "build_or_reuse", "check", "prepare", "write"]
 
 log = logging.getLogger("sunshine")
 progress = logging.getLogger("sunshine.progress")
@@ -42,23 +42,6 @@ def _timed(name: str, step: Callable[[], T]) -> T:
     result = step()
     log.debug("%s: %.3f s", name, time.perf_counter() - started)
     return result
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while a build runs, as it was afterwards.
-
-    A build allocates millions of objects and frees nearly all of them by reference
-    counting; the collector's full passes over the ever larger heap cost a third of
-    a 10,000-record rebuild and found some 30 objects. Forked workers inherit the
-    setting."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _stop_on_errors(site: Site) -> None:

@@ -6,7 +6,8 @@ printed code). The SVG is written here from segno's module matrix: one path of
 horizontal runs per row, the same drawing segno's own writer makes, without its
 option handling (a third of the time). Codes are kept in pack files in
 ``.cache/qr/`` (:mod:`sunshine.packcache`) by address, mask and segno version; a
-damaged entry is made again.
+damaged entry is made again. segno is imported only to make a code: a quick rebuild
+takes its version from the store of the build it patches (:func:`adopt_version`).
 """
 
 from __future__ import annotations
@@ -15,12 +16,11 @@ import hashlib
 import re
 from collections.abc import Sequence
 
-import segno
 from markupsafe import Markup
 
 from .packcache import PackCache
 
-__all__ = ["MASK", "qr_svg"]
+__all__ = ["MASK", "adopt_version", "qr_svg", "segno_version"]
 
 MASK = 4
 FORMAT = 2  # part of the cache key: change it when the drawing changes
@@ -28,14 +28,31 @@ SCALE = 3
 BORDER = 4  # the quiet zone, in modules
 TITLE = "本页网址的二维码"
 _RUNS = re.compile(rb"\x01+")
+_VERSION: list[str] = []  # segno's, once known
+
+
+def segno_version() -> str:
+    if not _VERSION:
+        import segno
+
+        _VERSION.append(segno.__version__)
+    return _VERSION[0]
+
+
+def adopt_version(version: str) -> None:
+    """Take segno's version as a build with the same engine fingerprint (which includes
+    the installed segno's version) recorded it, without importing segno (50 ms)."""
+    _VERSION[:] = [version]
 
 
 def qr_svg(url: str, cache: PackCache | None = None) -> Markup:
     """An inline SVG QR code of ``url``, made at build time (or taken from ``cache``)."""
-    key = hashlib.sha256(f"{segno.__version__}\0mask{MASK}\0format{FORMAT}\0{url}".encode()).hexdigest()
+    key = hashlib.sha256(f"{segno_version()}\0mask{MASK}\0format{FORMAT}\0{url}".encode()).hexdigest()
     cached = cache.get(key) if cache is not None else None
     if cached is not None and cached.startswith(b"<svg") and cached.endswith(b"</svg>"):
         return Markup(cached.decode("utf-8"))
+    import segno
+
     svg = _svg(segno.make(url, error="m", micro=False, mask=MASK).matrix)
     if cache is not None:
         cache.put(key, svg.encode("utf-8"))

@@ -43,11 +43,12 @@ from typing import Any, cast
 
 from .bodyedit import Snapshot, quick_rebuild
 from .cachefile import engine_fingerprint
+from .gcpause import collector_paused
 from .options import search_enabled
 from .outputs.schedule import next_change
 from .outputs.search import BUNDLE, search_index
-from .pipeline import collector_paused
 from .problems import BuildFailed, Problem
+from .qr import adopt_version, segno_version
 from .render import RenderState, make_environment
 from .route import output_path
 from .site import BuildOptions, Record, Site, Source
@@ -64,7 +65,7 @@ from .storefile import (
 )
 from .views import RecordView
 
-__all__ = ["Pending", "commit", "finish", "keep_entries", "load", "rebuild", "store_folder"]
+__all__ = ["Pending", "commit", "finish", "keep_entries", "load", "read_ahead", "rebuild", "store_folder"]
 
 log = logging.getLogger("sunshine")
 
@@ -152,7 +153,8 @@ def finish(pending: Pending, site: Site) -> str | None:
 def _write_head(snap: Snapshot, skeleton: Site, index: Index, *order: list[str]) -> str:
     """Write the store's head; ``order``: the keys of records, sources, views and pages."""
     ident = secrets.token_hex(8)
-    meta = {"format": FORMAT, "engine": engine_fingerprint(), "id": ident, "index": index, "order": order}
+    meta = {"format": FORMAT, "engine": engine_fingerprint(), "id": ident, "index": index, "order": order,
+            "segno": segno_version()}
     doc = {
         "site": skeleton, "common": snap.state.common, "links": snap.state.links, "until": snap.until,
         "uses": snap.uses, "shared": snap.shared, "safe": snap.safe, "link_map": snap.links, "templates": snap.templates,
@@ -228,6 +230,7 @@ def load(options: BuildOptions, ident: str) -> Snapshot | None:
         meta, rest = pickle.loads(blob)
         if meta.get("format") != FORMAT or meta.get("engine") != engine_fingerprint():
             return None
+        adopt_version(str(meta["segno"]))  # the same engine fingerprint: the same segno
         index, order = meta["index"], [dict.fromkeys(keys) for keys in meta["order"]]
         current, problems = meta["id"], None
         for count, (base, new, added, more, problems_then) in enumerate(read_records(_journal(head)), 1):
@@ -261,9 +264,22 @@ def load(options: BuildOptions, ident: str) -> Snapshot | None:
     )
 
 
-def rebuild(options: BuildOptions, ident: str, changed: list[str]) -> tuple[list[Problem], list[str], str] | None:
+def read_ahead(options: BuildOptions, ident: str) -> Snapshot | None:
+    """:func:`load`, before it is known whether the output allows a quick rebuild."""
+    try:
+        with collector_paused():
+            return load(options, ident)
+    except Exception as exc:  # as in rebuild: a full build decides
+        log.debug("no quick rebuild from the store (%s: %s)", type(exc).__name__, exc)
+        return None
+
+
+def rebuild(
+    options: BuildOptions, ident: str, changed: list[str], snap: Snapshot | None = None,
+) -> tuple[list[Problem], list[str], str] | None:
     """Apply edits of record bodies (``changed``: paths relative to the site root) to the
-    output of the build whose store is ``ident``.
+    output of the build whose store is ``ident`` (``snap``: that store, if read already
+    by :func:`read_ahead`).
 
     Returns the build's problems, the output files written or removed and the store's
     new id, or None when a full build is needed. Raises :class:`BuildFailed` when an
@@ -271,7 +287,7 @@ def rebuild(options: BuildOptions, ident: str, changed: list[str]) -> tuple[list
     try:
         with collector_paused():
             started = time.perf_counter()
-            snap = load(options, ident)
+            snap = snap or load(options, ident)
             if snap is None:
                 return None
             loaded = time.perf_counter()

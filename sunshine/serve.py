@@ -56,9 +56,10 @@ from . import i18n
 from .bodyedit import Snapshot, quick_rebuild
 from .config import load_config
 from .failures import failure_problems
+from .gcpause import collector_paused
 from .outputs.search import BUNDLE
 from .pagecache import PageCache
-from .pipeline import build_in_memory, collector_paused, write
+from .pipeline import build_in_memory, write
 from .problems import BuildFailed, Problems
 from .site import BuildOptions, Site
 from .watch import ChangeWatcher, NotifyWatcher

@@ -25,15 +25,16 @@ import json
 import os
 import shutil
 import stat
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
+from .manifestsums import read_digests
 from .outfiles import OutputFiles
 from .problems import BuildFailed, Problems
 from .site import Site
 
-__all__ = ["check_output_dir", "manifest", "patch_site", "read_digests", "write_site"]
+__all__ = ["check_output_dir", "manifest", "patch_site", "write_site"]
 
 _TMP = ".{name}.tmp-"
 _OLD = ".{name}.old-"
@@ -53,7 +54,7 @@ def check_output_dir(root: Path, out: Path) -> str | None:
     return None
 
 
-def manifest(site: Site, files: Mapping[str, bytes], sums: dict[str, str] | None = None) -> dict[str, bytes]:
+def manifest(site: Site, files: Mapping[str, bytes], sums: Mapping[str, str] | None = None) -> dict[str, bytes]:
     """manifest.json and SHA256SUMS for ``files`` (``sums``: their SHA-256, if known)."""
     if sums is None:
         sums = {path: _sha256(files, path) for path in files}
@@ -187,38 +188,32 @@ def _write(target: str, content: bytes, exists: bool) -> None:
         f.write(content)
 
 
-def read_digests(out: Path) -> dict[str, str]:
-    """SHA-256 per file of the current output, from its manifest; {} if unusable."""
-    try:
-        doc = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-        files = doc["files"]
-        return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
-
-
-def patch_site(site: Site, changed: Mapping[str, bytes | None], sums: dict[str, str]) -> Path:
+def patch_site(site: Site, changed: Mapping[str, bytes | None], sums: MutableMapping[str, str]) -> Path:
     """Replace, add or remove (None) a few files of the current output in place (quick rebuilds).
 
     Each file, then ``manifest.json`` and ``SHA256SUMS``, is written beside its target
     and renamed over it: a reader sees the old file or the new one, never half of
     one, and a file hard-linked into the spare folder is never written through.
-    ``sums``: the SHA-256 of every output file (:func:`read_digests`), updated here.
+    ``sums``: the SHA-256 of every output file (:mod:`sunshine.manifestsums`), updated
+    here; the new listing is made before any file is touched.
     """
     out = site.options.output.resolve()
     digests: dict[str, tuple[str | None, str]] = {}
     for rel, content in changed.items():
         if content is None:
-            (out / rel).unlink(missing_ok=True)
             sums.pop(rel, None)
-            _prune_empty((out / rel).parent, out)
-            continue
-        (out / rel).parent.mkdir(parents=True, exist_ok=True)
-        _replace(out / rel, content)
-        digests[rel] = (sums.get(rel), hashlib.sha256(content).hexdigest())
-        sums[rel] = digests[rel][1]
+        else:
+            digests[rel] = (sums.get(rel), hashlib.sha256(content).hexdigest())
+            sums[rel] = digests[rel][1]
     same_files = all(content is not None and digests[rel][0] is not None for rel, content in changed.items())
     listing = (_patched_listing(out, digests) if same_files else _relisted(out, sums)) or manifest(site, {}, sums)
+    for rel, content in changed.items():
+        if content is None:
+            (out / rel).unlink(missing_ok=True)
+            _prune_empty((out / rel).parent, out)
+        else:
+            (out / rel).parent.mkdir(parents=True, exist_ok=True)
+            _replace(out / rel, content)
     for rel, content in listing.items():
         _replace(out / rel, content)
     return out
@@ -254,7 +249,7 @@ def _prune_empty(folder: Path, top: Path) -> None:
         folder = folder.parent
 
 
-def _relisted(out: Path, sums: dict[str, str]) -> dict[str, bytes] | None:
+def _relisted(out: Path, sums: Mapping[str, str]) -> dict[str, bytes] | None:
     """manifest.json and SHA256SUMS for files added or removed: the current manifest's
     record list (a quick rebuild changes no record's facts) with the files of ``sums``."""
     try:

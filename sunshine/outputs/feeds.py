@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape, quoteattr
-
 from ..kinds import KINDS, notice
 from ..site import Site
 from ..views import RecordView
@@ -20,6 +18,9 @@ def _id(site: Site, path: str) -> str:
 
 def atom(site: Site, views: list[RecordView], path: str, title: str) -> str:
     """An Atom feed at ``path`` (e.g. ``feed.xml``) of ``views``."""
+    # here: it imports urllib and ssl, which a build that makes no feed does without
+    from xml.sax.saxutils import escape, quoteattr
+
     cfg = site.cfg
     entries = sorted(views, key=lambda v: (v.date, v.index_no), reverse=True)[:FEED_SIZE]
     prefix = cfg.absolute_base or cfg.path_prefix

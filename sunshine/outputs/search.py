@@ -33,8 +33,6 @@ Set ``SUNSHINE_NO_SEARCH=1`` to skip the index (fast tests).
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import gzip
 import html
 import importlib.util
@@ -282,6 +280,8 @@ def _hidden_block(site: Site, record: Record) -> str:
 
 async def _pagefind_all(shards: list[dict[str, str]]) -> list[dict[str, bytes]]:
     """:func:`_pagefind` for each shard, as many at once as there are cores."""
+    import asyncio  # here, as in the other coroutines: a build without search does without it
+
     gate = asyncio.Semaphore(max(1, min(PAGEFIND_AT_ONCE, os.cpu_count() or 1)))
 
     async def one(docs: dict[str, str]) -> dict[str, bytes]:
@@ -325,6 +325,8 @@ async def _pagefind(docs: dict[str, str]) -> dict[str, bytes]:
 
 async def _settled(out: Path, timeout: float = 30.0) -> dict[str, bytes]:
     """The files in ``out`` once Pagefind has finished writing them all."""
+    import asyncio
+
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     previous: dict[str, bytes] | None = None
@@ -370,6 +372,9 @@ def _complete(files: dict[str, bytes]) -> bool:
 
 def _run(coro: Coroutine[Any, Any, T]) -> T:
     """Run ``coro`` to the end, also when the caller is inside an event loop."""
+    import asyncio
+    import concurrent.futures
+
     try:
         asyncio.get_running_loop()
     except RuntimeError:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from urllib.parse import quote
-from xml.sax.saxutils import escape
 
 from ..site import Site
 
@@ -14,6 +13,8 @@ _SKIP = ("404.html",)
 
 def sitemap(site: Site, paths: list[str]) -> str:
     """Every HTML page of the edition except redirects and error pages, as absolute URLs."""
+    from xml.sax.saxutils import escape  # here: it imports urllib.request and ssl
+
     base = site.cfg.absolute_base or site.cfg.path_prefix
     lines = ['<?xml version="1.0" encoding="utf-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for path in paths:

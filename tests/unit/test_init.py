@@ -41,3 +41,20 @@ def test_the_command_line_loads_no_engine_until_it_builds() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]", done.stdout
     assert sunshine.build.__module__ == "sunshine.pipeline"
+
+
+def test_a_quick_rebuild_loads_only_what_it_uses() -> None:
+    """A one-record edit loads the engine (sunshine.quickstore) but not what only full
+    builds use: the search index's event loop, the feeds' and sitemap's XML escaping
+    (urllib, ssl, email), the QR encoder (the store knows its version) and package
+    metadata (the forked process hashes the engine). Each is tens of milliseconds of a
+    one-second edit."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, sunshine.cli, sunshine.lastbuild, sunshine.quickstore\n"
+        "print([m for m in ('asyncio', 'xml.sax.saxutils', 'ssl', 'segno', 'importlib.metadata') if m in sys.modules])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]", done.stdout

@@ -193,3 +193,49 @@ def test_inputs_read_beside_the_engine_load_are_the_same(root: Path, monkeypatch
 
     monkeypatch.setattr(os, "fork", no_fork)
     assert _inputs_and_output(options, doc) == expected
+
+
+@pytest.mark.parametrize(
+    ("change", "ahead"),
+    [
+        (None, 0),
+        (lambda root: (root / NOTICE).write_text((root / NOTICE).read_text(encoding="utf-8") + "\n补充。\n", encoding="utf-8"), 1),
+        (lambda root: (root / "templates" / "base.html").write_text((root / "templates" / "base.html").read_text(encoding="utf-8") + "\n", encoding="utf-8"), 0),
+        (lambda root: (root / "content" / "notices" / "新.md").write_text("", encoding="utf-8"), 0),
+    ],
+    ids=["nothing", "body", "template", "new-file"],
+)
+def test_the_store_is_read_ahead_only_for_record_edits(root: Path, change: Any, ahead: int) -> None:
+    """The forked process first tells whether only record files changed; only then is
+    the quick-rebuild store read here while it checks the output, and the engine
+    fingerprint it hashed is the one this process would hash."""
+    from sunshine import cachefile
+
+    options = opts(root)
+    build_or_reuse(options)
+    doc = _read(options)
+    if change is not None:
+        change(root)
+    cachefile._fingerprint.clear()
+    calls: list[int] = []
+    inputs, intact = _inputs_and_output(options, doc, lambda: calls.append(1))
+    assert len(calls) == ahead and intact
+    assert (inputs, intact) == (read_inputs(options), True)
+    assert cachefile._fingerprint == [cachefile._engine_fingerprint()]
+
+
+def test_a_body_edit_reads_the_store_once(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sunshine import pipeline, quickstore
+
+    options = opts(root)
+    build_or_reuse(options)
+    loads: list[str] = []
+    real = quickstore.load
+    monkeypatch.setattr(quickstore, "load", lambda *args: loads.append("load") or real(*args))
+    monkeypatch.setattr(pipeline, "build", lambda *args, **kwargs: pytest.fail("a full build"))
+    (root / NOTICE).write_text((root / NOTICE).read_text(encoding="utf-8") + "\n补充。\n", encoding="utf-8")
+    summary, out = build_or_reuse(options)
+    assert loads == ["load"] and not summary.reused
+    assert "补充。" in (out / PAGE).read_text(encoding="utf-8")
+    doc = _read(options)
+    assert doc is not None and doc["key"] == read_inputs(options).key

@@ -52,3 +52,28 @@ def _keys_of(url: str, folder: Path) -> set[str]:
     keys = set(PackCache(scratch).index)
     shutil.rmtree(scratch)
     return keys
+
+
+def test_a_cached_code_needs_no_encoder_once_its_version_is_known(tmp_path: Path) -> None:
+    """A quick rebuild takes segno's version from its store (sunshine.quickstore) and
+    finds the code in the cache without importing segno; another version's code is
+    not taken."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "qr"
+    made = str(qr_svg(URLS[1], PackCache(folder)))
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from sunshine import qr\n"
+        "from sunshine.packcache import PackCache\n"
+        "qr.adopt_version(sys.argv[1])\n"
+        f"svg = qr.qr_svg({URLS[1]!r}, PackCache(Path({str(folder)!r})))\n"
+        "print('segno' in sys.modules)\n"
+        "print(svg)\n"
+    )
+    same = subprocess.run([sys.executable, "-c", code, segno.__version__], capture_output=True, text=True, check=True)
+    assert same.stdout.splitlines() == ["False", made]
+    other = subprocess.run([sys.executable, "-c", code, "0.0.0"], capture_output=True, text=True, check=True)
+    assert other.stdout.splitlines() == ["True", made]  # drawn again, by segno

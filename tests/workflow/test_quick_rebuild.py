@@ -282,6 +282,21 @@ def test_without_a_manifest_to_start_from_a_full_build_is_made(sample_root: Path
     assert_same_as_full_build(rebuilder)
 
 
+def test_a_manifest_cut_short_before_the_first_edit_means_a_full_build(sample_root: Path, rebuilder: Rebuilder, counter: Counter) -> None:
+    """Digests are looked up in the manifest's text (sunshine.manifestsums), which is
+    taken only when whole; a cut one is never patched."""
+    snapshot = rebuilder.snapshot
+    assert snapshot is not None
+    manifest = rebuilder.options.output / "manifest.json"
+    manifest.write_bytes(manifest.read_bytes()[:-200])
+    snapshot.uses = snapshot.sums = None  # as if not primed yet
+    add_to_body(sample_root, SAMPLE_NOTICE, "以下三名同志拟列为发展对象")
+    assert rebuilder.rebuild([SAMPLE_NOTICE]).ok
+    assert counter.full == 2
+    assert_same_as_full_build(rebuilder)
+    json.loads(manifest.read_bytes())
+
+
 def test_files_shared_with_the_spare_folder_are_replaced_not_written_through(sample_root: Path, rebuilder: Rebuilder) -> None:
     assert rebuilder.rebuild().ok  # a second full build: the spare now shares files with the output
     out = rebuilder.options.output

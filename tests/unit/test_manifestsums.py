@@ -1,0 +1,91 @@
+"""An output's digests looked up in its manifest's text (sunshine.manifestsums): the
+same answers as parsing it, and a damaged manifest is never patched."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sunshine import write
+from sunshine.manifestsums import ManifestDigests, read_digests
+
+PATHS = [
+    "index.html",
+    "notices/a/index.html",
+    "a/index.html",  # the tail of the path above
+    "通知公告/第1期/index.html",
+    'odd "quoted" name/index.html',
+    "back\\slash.txt",
+    "tab\there.txt",
+    "files/附件 一.pdf",
+]
+
+
+def digest_of(path: str) -> str:
+    return hashlib.sha256(path.encode()).hexdigest()
+
+
+def manifest_text(paths: list[str], records: list[dict[str, str]] | None = None) -> bytes:
+    doc = {"site": "镇党委", "edition": "public", "built_at": "2020-06-15T00:00:00+08:00",
+           "files": dict(sorted((p, digest_of(p)) for p in paths)), "records": records or []}
+    return write._listing(doc)["manifest.json"]
+
+
+def test_every_lookup_equals_the_parsed_manifest() -> None:
+    # a record whose URL and title read like a listed file must not be taken for it
+    records = [{"index_no": "QXZ-2020-001", "url": "a/index.html", "title": "notices/a/index.html", "kind": "notice", "status": "open"}]
+    text = manifest_text(PATHS, records)
+    digests = ManifestDigests(text)
+    parsed = json.loads(text)["files"]
+    for path in PATHS:
+        assert digests[path] == parsed[path] == digest_of(path)
+    assert digests.get("missing.html") is None and "notices/index.html" not in digests
+    assert dict(digests) == parsed
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=12, unique=True), st.text(max_size=12))
+def test_lookups_of_any_paths(paths: list[str], other: str) -> None:
+    digests = ManifestDigests(manifest_text(paths))
+    assert all(digests[p] == digest_of(p) for p in paths)
+    assert (other in digests) == (other in paths)
+
+
+def test_set_values_are_seen_before_and_after_parsing() -> None:
+    digests = ManifestDigests(manifest_text(PATHS))
+    digests["a/index.html"] = "1" * 64
+    digests["new/index.html"] = "2" * 64
+    assert digests["a/index.html"] == "1" * 64 and digests["notices/a/index.html"] == digest_of("notices/a/index.html")
+    del digests["index.html"]  # parses the whole manifest
+    assert "index.html" not in digests and len(digests) == len(PATHS)
+    assert digests["a/index.html"] == "1" * 64 and digests["new/index.html"] == "2" * 64
+    digests["a/index.html"] = "3" * 64
+    assert dict(digests)["a/index.html"] == "3" * 64
+
+
+def test_a_damaged_manifest_fails_when_listed(tmp_path: Path) -> None:
+    text = manifest_text(PATHS)
+    cut = ManifestDigests(text[: len(text) // 2])
+    assert cut["a/index.html"] == digest_of("a/index.html")  # a line before the cut
+    with pytest.raises(ValueError):
+        list(cut)
+    (tmp_path / "manifest.json").write_bytes(text[: len(text) // 2])
+    assert read_digests(tmp_path) == {}
+
+
+@pytest.mark.parametrize("content", [None, b"", b"[]", b'{"files": {}}', b"not json", manifest_text(PATHS)[:-40]])
+def test_no_manifest_no_digests(tmp_path: Path, content: bytes | None) -> None:
+    if content is not None:
+        (tmp_path / "manifest.json").write_bytes(content)
+    assert ManifestDigests.read(tmp_path) is None
+
+
+def test_read_finds_a_written_manifest(tmp_path: Path) -> None:
+    (tmp_path / "manifest.json").write_bytes(manifest_text(PATHS))
+    found = ManifestDigests.read(tmp_path)
+    assert found is not None and dict(found) == read_digests(tmp_path)
