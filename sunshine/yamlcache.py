@@ -16,7 +16,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .cachefile import engine_fingerprint, package_version, save_json
+import yaml
+
+from .cachefile import engine_fingerprint, save_json
 from .yamlsrc import YamlDoc, load_yaml
 
 __all__ = ["YamlCache"]
@@ -50,7 +52,7 @@ class YamlCache:
 
     def __init__(self, file: Path | None):
         self.file = file
-        self.salt = f"{engine_fingerprint()}\0{package_version('PyYAML')}\0"
+        self.salt = f"{engine_fingerprint()}\0{yaml.__version__}\0"
         self.stored: dict[str, Any] = {}
         self.used: dict[str, list[str]] = {}
         self.memory: dict[str, tuple[YamlDoc, list[str]]] = {}  # key: (document, its stored entry)
