@@ -98,3 +98,21 @@ def test_build_refuses_to_write_into_content(tmp_path: Path, capsys: pytest.Capt
     err = capsys.readouterr().err
     assert "会覆盖网站源文件" in err
     assert (root / "content" / "notices" / "a.md").read_text(encoding="utf-8") == NOTICE
+
+
+def test_the_preview_server_runs_with_the_cycle_collector_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``python build.py`` turns the collector off for a command that ends soon
+    (sunshine.cli.run); the preview server runs on and turns it back on."""
+    import gc
+
+    from sunshine import serve
+
+    seen: list[bool] = []
+    monkeypatch.setattr(serve, "serve", lambda *args, **kwargs: seen.append(gc.isenabled()))
+    make_site(tmp_path)
+    gc.disable()
+    try:
+        assert main(["serve", "--root", str(tmp_path), "--now", "2020-06-15"]) == 0
+    finally:
+        gc.enable()
+    assert seen == [True]
