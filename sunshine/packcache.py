@@ -26,6 +26,7 @@ import os
 import secrets
 import shutil
 import struct
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
@@ -37,6 +38,7 @@ __all__ = ["PackCache"]
 MAGIC = b"SPK1"
 _FRAME = struct.Struct("<4sII32s")  # magic, key size, value size, SHA-256 of key + NUL + value
 MAX_PACKS = 8  # more than this many packs are merged
+STALE_PART = 3600  # seconds: a merge takes a few; an older .part was left by one that was killed
 
 
 def _digest(key: bytes, value: bytes) -> bytes:
@@ -163,6 +165,8 @@ class PackCache:
                     shutil.rmtree(old, ignore_errors=True)
                 elif old.suffix not in (".pack", ".part"):
                     old.unlink(missing_ok=True)
+                elif old.suffix == ".part" and time.time() - old.stat().st_mtime > STALE_PART:
+                    old.unlink(missing_ok=True)  # left by a merge that was killed
         fresh = PackCache(self.folder)
         try:
             wanted = sorted(fresh.index if keys is None else {k for k in keys if k in fresh.index})

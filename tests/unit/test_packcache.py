@@ -4,11 +4,12 @@ damaged or cut ones never are, and packs are merged when they hold too much."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
 
-from sunshine.packcache import MAX_PACKS, PackCache
+from sunshine.packcache import MAX_PACKS, STALE_PART, PackCache
 
 
 def _fill(folder: Path, entries: dict[str, bytes]) -> None:
@@ -106,6 +107,20 @@ def test_the_older_layout_of_a_file_per_entry_is_removed(tmp_path: Path) -> None
     _fill(tmp_path, {"a": b"x"})
     PackCache(tmp_path, scan=False).keep(["a"])
     assert [p.suffix for p in tmp_path.iterdir()] == [".pack"]
+
+
+def test_a_merge_left_by_a_killed_build_is_removed_later(tmp_path: Path) -> None:
+    """A merge writes a .part and renames it; a killed one leaves the .part, removed
+    once it is older than any merge takes. A running merge's .part is left alone."""
+    _fill(tmp_path, {"a": b"x"})
+    left, running = tmp_path / "1-dead.part", tmp_path / "2-live.part"
+    left.write_bytes(b"SPK1 cut")
+    running.write_bytes(b"SPK1 being written")
+    hours_ago = time.time() - 2 * STALE_PART
+    os.utime(left, (hours_ago, hours_ago))
+    PackCache(tmp_path, scan=False).keep(["a"])
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".pack", ".part"] and running.exists()
+    assert PackCache(tmp_path).get("a") == b"x"
 
 
 def test_every_key_is_kept_unless_there_are_more_than_most(tmp_path: Path) -> None:
