@@ -43,6 +43,7 @@ from .options import SCOPES, THEME_DIR, BuildOptions, search_enabled
 from .problems import Problem
 
 if TYPE_CHECKING:
+    from .bodyedit import Snapshot
     from .site import Site
 
 # Only light modules above: a no-change build ends here before the engine is loaded.
@@ -270,7 +271,9 @@ def _only_bodies(changed: list[str] | None) -> bool:
     return bool(changed) and all(path.startswith("site/content/") for path in changed or ())
 
 
-def _quick(options: BuildOptions, inputs: Inputs, doc: dict[str, Any], intact: bool, snap: Any = None) -> BuildSummary | None:
+def _quick(
+    options: BuildOptions, inputs: Inputs, doc: dict[str, Any], intact: bool, snap: Snapshot | None = None,
+) -> BuildSummary | None:
     """Apply edits of record bodies since the last build as the preview server does
     (:mod:`sunshine.quickstore`); None when a full build is needed. ``snap``: the
     store, if it was read already."""
@@ -366,7 +369,7 @@ def build_or_reuse(options: BuildOptions) -> tuple[BuildSummary, Path]:
 
 def _build_or_reuse(options: BuildOptions) -> tuple[BuildSummary, Path]:
     doc = _read(options)
-    read: list[Any] = []  # the quick-rebuild store, read ahead
+    read: list[Snapshot | None] = []  # the quick-rebuild store, read ahead
 
     def read_store() -> None:  # only record files changed: the store is read while the output is checked
         from .quickstore import read_ahead
