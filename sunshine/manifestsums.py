@@ -43,12 +43,17 @@ class ManifestDigests(MutableMapping[str, str]):
     """An output's digests, each looked up in its manifest's text when asked for.
 
     Listing, counting or removing parses the whole manifest once (ValueError if it is
-    damaged); what is set is kept beside the text until then."""
+    damaged), and so do more than :data:`LOOKUPS` lookups (each scans the text: a
+    search index's thousands of files would take seconds); what is set is kept beside
+    the text until then."""
+
+    LOOKUPS = 64  # about as long as parsing the manifest of 10,000 records
 
     def __init__(self, text: bytes):
         self._text = text
         self._set: dict[str, str] = {}
         self._all: dict[str, str] | None = None
+        self._lookups = 0
 
     @classmethod
     def read(cls, out: Path) -> ManifestDigests | None:
@@ -75,8 +80,9 @@ class ManifestDigests(MutableMapping[str, str]):
         return self._all
 
     def __getitem__(self, path: str) -> str:
-        if self._all is not None:
-            return self._all[path]
+        self._lookups += 1
+        if self._all is not None or self._lookups > self.LOOKUPS:
+            return self._parsed()[path]
         found = self._set.get(path) or self._find(path)
         if found is None:
             raise KeyError(path)

@@ -89,3 +89,17 @@ def test_read_finds_a_written_manifest(tmp_path: Path) -> None:
     (tmp_path / "manifest.json").write_bytes(manifest_text(PATHS))
     found = ManifestDigests.read(tmp_path)
     assert found is not None and dict(found) == read_digests(tmp_path)
+
+
+def test_many_lookups_parse_the_manifest_once() -> None:
+    """A quick edit with search compares thousands of index files: past a few dozen
+    lookups the manifest is parsed once instead of scanned for each."""
+    paths = [f"pagefind/fragment/zh_{i:05}.pf_fragment" for i in range(3 * ManifestDigests.LOOKUPS)]
+    digests = ManifestDigests(manifest_text(paths))
+    digests["pagefind/new.pf_index"] = "4" * 64
+    scans: list[str] = []
+    real = digests._find
+    digests._find = lambda path: scans.append(path) or real(path)  # type: ignore[method-assign]
+    assert all(digests.get(p) == digest_of(p) for p in paths)
+    assert len(scans) <= ManifestDigests.LOOKUPS
+    assert digests["pagefind/new.pf_index"] == "4" * 64 and len(digests) == len(paths) + 1
