@@ -146,6 +146,10 @@ class PageCache:
             return None
         return h.hexdigest()
 
+    def known(self, path: str) -> bool:
+        """An earlier build made ``path``: its key is worth computing to look it up."""
+        return path in self.entries
+
     def get(self, path: str, key: str | None) -> bytes | Stored | None:
         """The page's bytes if they were made with ``key`` and are still intact: in
         memory, or (read from the output folder) where they are on disk."""

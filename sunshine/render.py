@@ -10,7 +10,7 @@ templates in the site's ``templates/`` override the default theme's.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -137,6 +137,7 @@ def render_site(site: Site, cache: PageCache | None = None, keep: bool = False, 
     memo: dict[int, Any] = {}
     keys: dict[str, str] = {}
     jobs: list[tuple[str, str, dict[str, Any]]] = []
+    first_of: set[str] = set()  # templates with a key computed here
 
     state = RenderState(env, ctx, views, links) if keep else None
 
@@ -147,15 +148,17 @@ def render_site(site: Site, cache: PageCache | None = None, keep: bool = False, 
             state.pages[target] = (template, path, extra)
         if context["noindex"]:
             out.noindex.add(target)
-        key = cache.key(deps, template, target, context, memo) if cache is not None else None
-        reused = cache.get(target, key) if cache is not None else None
-        if key is not None:
-            keys[target] = key
-        if reused is not None:
-            out.add(target, reused)
-        else:
-            out.add(target, b"")  # keeps the order of outputs; filled in below
-            jobs.append((target, template, context))
+        if cache is not None and (cache.known(target) or template not in first_of):
+            key = cache.key(deps, template, target, context, memo)  # the first of a template warms the shared values
+            first_of.add(template)
+            if key is not None:
+                keys[target] = key
+            reused = cache.get(target, key)
+            if reused is not None:
+                out.add(target, reused)
+                return
+        out.add(target, b"")  # keeps the order of outputs; filled in below
+        jobs.append((target, template, context))
 
     for view in views.values():
         _render_record(site, view, page, out)
@@ -167,8 +170,15 @@ def render_site(site: Site, cache: PageCache | None = None, keep: bool = False, 
             page("redirect.html", path, target=views[record.key], noindex=True)
     page("404.html", "404.html", noindex=True)
     page("search.html", "search/", noindex=True)
-    for target, content in zip((j[0] for j in jobs), _render_pages(env, jobs, site.options.workers, spool), strict=True):
+
+    def new_key(target: str, template: str, context: dict[str, Any]) -> str | None:
+        """The key of a page the cache holds nothing for: made beside its rendering."""
+        return None if cache is None or target in keys else cache.key(deps, template, target, context, memo)
+
+    for (target, _, _), (content, key) in zip(jobs, _render_pages(env, jobs, site.options.workers, spool, new_key), strict=True):
         out.set(target, content)
+        if key is not None:
+            keys[target] = key
     qr.keep(most=2 * len(out.files) + 100)  # every code made so far, in one pack
     site.memo["page_keys"] = keys
     if state is not None:
@@ -189,25 +199,27 @@ def render_site(site: Site, cache: PageCache | None = None, keep: bool = False, 
 
 
 def _render_pages(
-    env: jinja2.Environment, jobs: list[tuple[str, str, dict[str, Any]]], workers: int | None, spool: Spool | None
-) -> Sequence[bytes | Stored]:
-    """The bytes of each job, in order, or where the spool keeps them; forked workers
-    share the jobs without copying them.
+    env: jinja2.Environment, jobs: list[tuple[str, str, dict[str, Any]]], workers: int | None, spool: Spool | None,
+    key: Callable[[str, str, dict[str, Any]], str | None],
+) -> Sequence[tuple[bytes | Stored, str | None]]:
+    """The bytes of each job, in order, or where the spool keeps them, with the page's
+    ``key`` (the page cache's, for a page whose key was not needed to look it up);
+    forked workers share the jobs without copying them.
 
     Each worker inherits the parent's Jinja environment (templates compiled before the
     fork) and contexts, renders whole chunks and sends back bytes (or their place in
-    the spool) only; the result is the same as a serial run.
+    the spool) and keys only; the result is the same as a serial run.
     """
     if len(jobs) >= PARALLEL_MIN:
         for template in sorted({t for _, t, _ in jobs}):
             env.get_template(template)  # compile once, before the fork
 
-    def one(job: tuple[str, str, dict[str, Any]]) -> bytes:
-        return env.get_template(job[1]).render(job[2]).encode("utf-8")
+    def one(job: tuple[str, str, dict[str, Any]]) -> tuple[bytes | Stored, str | None]:
+        made = key(*job)
+        content = env.get_template(job[1]).render(job[2]).encode("utf-8")
+        return (content if spool is None else spool.put(content)), made
 
-    if spool is None:
-        return fork_map(one, jobs, workers, PARALLEL_MIN)
-    return fork_map(lambda job: spool.put(one(job)), jobs, workers, PARALLEL_MIN)
+    return fork_map(one, jobs, workers, PARALLEL_MIN)
 
 
 def _render_bodies(site: Site) -> dict[str, Rendered]:

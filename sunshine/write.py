@@ -20,15 +20,17 @@ each published record's index number.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import shutil
 import stat
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
+from .forkmap import fork_beside
 from .manifestsums import read_digests
 from .outfiles import OutputFiles
 from .problems import BuildFailed, Problems
@@ -79,11 +81,16 @@ def _listing(doc: dict[str, Any]) -> dict[str, bytes]:
     return {"manifest.json": text.encode("utf-8"), "SHA256SUMS": lines.encode("utf-8")}
 
 
-def write_site(site: Site, files: Mapping[str, bytes], verified: frozenset[str] = frozenset()) -> Path:
+def write_site(
+    site: Site, files: Mapping[str, bytes], verified: frozenset[str] = frozenset(), beside: Callable[[], None] | None = None,
+) -> Path:
     """Write ``files`` (plus manifest) into the output folder atomically; return it.
 
     ``verified``: paths whose bytes were just read from the current output and found
-    equal (the page cache does that), linked without being read again.
+    equal (the page cache does that), linked without being read again. ``beside``:
+    work for this process while a forked one writes the files (creating tens of
+    thousands of files is mostly the kernel's time); it is done before the new
+    output replaces the old.
     """
     out = site.options.output.resolve()
     reason = check_output_dir(site.options.root, out)
@@ -104,7 +111,11 @@ def write_site(site: Site, files: Mapping[str, bytes], verified: frozenset[str] 
             spare.rename(tmp)
         else:
             tmp.mkdir()
-        _update(tmp, out, all_files, sums, previous, verified)
+        update = functools.partial(_update, tmp, out, all_files, sums, previous, verified)
+        if beside is None:
+            update()
+        else:
+            fork_beside(update, beside)
         _swap(tmp, out, spare)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -109,6 +109,17 @@ def test_parallel_render_equals_serial(root: Path, monkeypatch: pytest.MonkeyPat
     assert pages(root / "serial") == pages(root / "parallel")
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_keys_made_beside_the_render_are_the_lookup_keys(root: Path, monkeypatch: pytest.MonkeyPatch, workers: int) -> None:
+    """A page the cache knows nothing of gets its key where it is rendered (in a worker);
+    the next build computes every key here, before rendering, to look pages up."""
+    monkeypatch.setattr(render, "PARALLEL_MIN", 1)
+    first = run(opts(root, "site", workers=workers))
+    second = run(opts(root, "site", workers=workers))
+    assert second.hits == len(first.entries) == len(second.entries)
+    assert second.entries == first.entries
+
+
 def test_damaged_or_foreign_cache_is_ignored(root: Path) -> None:
     first = run(opts(root, "site"))
     run(opts(root, "plain", cache=False))
