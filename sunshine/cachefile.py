@@ -35,7 +35,7 @@ def _engine_fingerprint() -> str:
     package = Path(__file__).resolve().parent
     for path in sorted(package.rglob("*.py")):
         h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    for name in ("Jinja2", "MarkupSafe", "segno"):
+    for name in ("Jinja2", "MarkupSafe", "zxing-cpp"):
         h.update(f"{name}={package_version(name)}".encode())
     return h.hexdigest()
 

@@ -54,7 +54,7 @@ log = logging.getLogger("sunshine")
 
 FORMAT = "sunshine-last-build-3"
 LIBRARIES = ("Jinja2", "MarkupSafe", "Markdown", "nh3", "PyYAML", "pydantic", "pydantic_core",
-             "chinesecalendar", "pypinyin", "segno", "pagefind", "pagefind_bin_extended")
+             "chinesecalendar", "pypinyin", "zxing-cpp", "pagefind", "pagefind_bin_extended")
 INPUT_FOLDERS = ("content", "templates", "static")
 
 

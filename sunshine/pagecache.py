@@ -1,7 +1,7 @@
 """The page cache: a rendered page is reused while nothing it shows has changed.
 
 A page's key is a SHA-256 of
-- the engine (Sunshine's own source, Jinja2, MarkupSafe and segno versions),
+- the engine (Sunshine's own source, Jinja2, MarkupSafe and zxing-cpp versions),
 - its template and every template it extends, includes or imports (their sources,
   so editing one template re-renders only the pages that use it),
 - its output path,

@@ -48,7 +48,7 @@ from .options import search_enabled
 from .outputs.schedule import next_change
 from .outputs.search import BUNDLE, search_index
 from .problems import BuildFailed, Problem
-from .qr import adopt_version, segno_version
+from .qr import adopt_version, encoder_version
 from .render import RenderState, make_environment
 from .route import output_path
 from .site import BuildOptions, Record, Site, Source
@@ -154,7 +154,7 @@ def _write_head(snap: Snapshot, skeleton: Site, index: Index, *order: list[str])
     """Write the store's head; ``order``: the keys of records, sources, views and pages."""
     ident = secrets.token_hex(8)
     meta = {"format": FORMAT, "engine": engine_fingerprint(), "id": ident, "index": index, "order": order,
-            "segno": segno_version()}
+            "qr-encoder": encoder_version()}
     doc = {
         "site": skeleton, "common": snap.state.common, "links": snap.state.links, "until": snap.until,
         "uses": snap.uses, "shared": snap.shared, "safe": snap.safe, "link_map": snap.links, "templates": snap.templates,
@@ -230,7 +230,7 @@ def load(options: BuildOptions, ident: str) -> Snapshot | None:
         meta, rest = pickle.loads(blob)
         if meta.get("format") != FORMAT or meta.get("engine") != engine_fingerprint():
             return None
-        adopt_version(str(meta["segno"]))  # the same engine fingerprint: the same segno
+        adopt_version(str(meta["qr-encoder"]))  # the same engine fingerprint: the same zxing-cpp
         index, order = meta["index"], [dict.fromkeys(keys) for keys in meta["order"]]
         current, problems = meta["id"], None
         for count, (base, new, added, more, problems_then) in enumerate(read_records(_journal(head)), 1):

@@ -27,7 +27,7 @@ from .outputs import calendar, data, feeds, schedule, sitemap
 from .packcache import PackCache
 from .pagecache import PageCache, TemplateDeps
 from .problems import BODY_FIELD, Problems
-from .qr import qr_svg
+from .qr import encoder_version, qr_svg
 from .route import output_path
 from .site import Attachment, Site
 from .views import LinkView, RecordView, cn_date, cn_range, money, record_view
@@ -85,6 +85,7 @@ class Output:
 
 def qr_codes(site: Site) -> PackCache:
     """The QR codes made by earlier builds (none when the build cache is off)."""
+    encoder_version()  # asked once here, not again in every forked worker
     return PackCache(site.options.root / ".cache" / "qr" if site.options.cache else None)
 
 
