@@ -31,6 +31,7 @@ import hashlib
 import io
 import pickle
 import types
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
@@ -38,9 +39,13 @@ from typing import Any
 from markupsafe import Markup
 from pydantic import BaseModel
 
-__all__ = ["Unstable", "digest"]
+from .forkmap import fork_map
+
+__all__ = ["Unstable", "digest", "prime"]
 
 Memo = dict[int, tuple[Any, bytes]]
+
+PRIME_MIN = 1000  # below this many values, forking workers costs more than it saves
 
 # Written by pickle as they are: their pickle is their value.
 _NATIVE = frozenset(
@@ -118,3 +123,21 @@ def _object_digest(value: Any, memo: Memo) -> bytes:
     if frozen:
         memo[id(value)] = (value, result)
     return result
+
+
+def prime(values: Sequence[Any], memo: Memo, workers: int | None = None) -> None:
+    """Describe many frozen dataclasses at once, on all cores, into ``memo``: the
+    record views every page key of a build meets (a record's page, its print sheet,
+    each listing that shows it), so the keys made later, here or in forked render
+    workers, find them done. A value without a stable description is left out."""
+
+    def one(value: Any) -> bytes | None:
+        try:
+            return _object_digest(value, {})
+        except Unstable:
+            return None
+
+    todo = [v for v in values if id(v) not in memo and getattr(getattr(type(v), "__dataclass_params__", None), "frozen", False)]
+    for value, found in zip(todo, fork_map(one, todo, workers, PRIME_MIN), strict=True):
+        if found is not None:
+            memo[id(value)] = (value, found)

@@ -22,6 +22,7 @@ keeps the bytes in memory instead, so its rebuilds read nothing from disk.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -145,6 +146,14 @@ class PageCache:
         except Unstable:
             return None
         return h.hexdigest()
+
+    def share(self, values: Mapping[str, Any], memo: dict[int, Any]) -> None:
+        """Describe the values every page's context holds (the shared context) now,
+        once, before the pages' keys are made here or in forked workers."""
+        if self.enabled:
+            for name, value in values.items():
+                with contextlib.suppress(Unstable):
+                    self._shared[name] = (value, digest(value, memo))
 
     def known(self, path: str) -> bool:
         """An earlier build made ``path``: its key is worth computing to look it up."""

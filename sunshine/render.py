@@ -18,6 +18,7 @@ import jinja2
 
 from . import listings
 from .bodies import render_bodies
+from .fingerprint import prime
 from .forkmap import fork_map
 from .kinds import KINDS, notice
 from .markdown import Rendered
@@ -138,9 +139,11 @@ def render_site(site: Site, cache: PageCache | None = None, keep: bool = False, 
     memo: dict[int, Any] = {}
     keys: dict[str, str] = {}
     jobs: list[tuple[str, str, dict[str, Any]]] = []
-    first_of: set[str] = set()  # templates with a key computed here
 
     state = RenderState(env, ctx, views, links) if keep else None
+    if cache is not None:
+        prime(list(views.values()), memo, site.options.workers)
+        cache.share(ctx, memo)
 
     def page(template: str, path: str, **extra: Any) -> None:
         context = page_context(ctx, path, extra)
@@ -149,9 +152,8 @@ def render_site(site: Site, cache: PageCache | None = None, keep: bool = False, 
             state.pages[target] = (template, path, extra)
         if context["noindex"]:
             out.noindex.add(target)
-        if cache is not None and (cache.known(target) or template not in first_of):
-            key = cache.key(deps, template, target, context, memo)  # the first of a template warms the shared values
-            first_of.add(template)
+        if cache is not None and cache.known(target):  # else its key is made beside its rendering
+            key = cache.key(deps, template, target, context, memo)
             if key is not None:
                 keys[target] = key
             reused = cache.get(target, key)
@@ -171,6 +173,10 @@ def render_site(site: Site, cache: PageCache | None = None, keep: bool = False, 
             page("redirect.html", path, target=views[record.key], noindex=True)
     page("404.html", "404.html", noindex=True)
     page("search.html", "search/", noindex=True)
+
+    if cache is not None:
+        for template in sorted({template for _, template, _ in jobs}):
+            deps.of(template)  # parsed once, here, not in every worker
 
     def new_key(target: str, template: str, context: dict[str, Any]) -> str | None:
         """The key of a page the cache holds nothing for: made beside its rendering."""
