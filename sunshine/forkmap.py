@@ -1,5 +1,4 @@
-"""``fork_map``: a function over many items on all cores, results in order;
-``fork_beside``: one piece of work in a forked process while this one does another.
+"""``fork_map``: a function over many items on all cores, results in order.
 
 Workers are forked, so they inherit the items (and everything the function reads)
 without pickling them; only the results travel back. Each worker does one span of
@@ -16,13 +15,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import signal
 import sys
-import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-__all__ = ["SPANS_PER_WORKER", "fork_beside", "fork_map"]
+__all__ = ["SPANS_PER_WORKER", "fork_map"]
 
 SPANS_PER_WORKER = 12  # each done by a fresh worker: see the module's note
 
@@ -54,35 +51,3 @@ def fork_map(func: Callable[[T], R], items: Sequence[T], workers: int | None = N
         return [func(item) for item in items]
     finally:
         _TASK = None
-
-
-def fork_beside(work: Callable[[], None], meanwhile: Callable[[], None]) -> None:
-    """``work()`` in a forked process while ``meanwhile()`` runs here; both are done on return.
-
-    For work that is mostly the kernel's (writing thousands of files) beside work that
-    is Python's: two cores instead of one, where threads would queue for the
-    interpreter lock after every system call. ``work`` must be safe to run twice: if
-    the forked process fails, it runs again here (so its error is raised with its own
-    traceback). Without ``fork`` (or with other threads running, which a forked
-    process could find holding a lock) the two run one after the other."""
-    if sys.platform != "linux" or threading.active_count() > 1:
-        meanwhile()
-        work()
-        return
-    pid = os.fork()
-    if pid == 0:  # the forked process: do the work and leave at once, whatever happens
-        code = 1
-        try:
-            work()
-            code = 0
-        finally:
-            os._exit(code)
-    try:
-        meanwhile()
-    except BaseException:
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        raise
-    _, status = os.waitpid(pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        work()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -16,7 +15,6 @@ from .gcpause import collector_paused
 from .guard import guard_site
 from .lastbuild import build_or_reuse
 from .load import load_site
-from .options import search_enabled
 from .outfiles import OutputFiles, Spool
 from .outputs.search import search_index
 from .pagecache import PageCache
@@ -76,8 +74,7 @@ def build_in_memory(
     ``pages`` lends rendered pages of the previous build (see :mod:`sunshine.pagecache`),
     ``yaml`` parsed front matter (:mod:`sunshine.yamlcache`); ``keep`` leaves what the
     render saw in ``site.memo["render"]`` (:mod:`sunshine.bodyedit`); ``then`` is called
-    with the site right after a good render, what it saw still in ``site.memo["render"]``
-    (:func:`build` calls it beside the write instead when no index is made);
+    with the site right after a good render, what it saw still in ``site.memo["render"]``;
     ``spool`` keeps the rendered pages on disk until they are written.
     """
     with collector_paused():
@@ -110,10 +107,9 @@ def build(
     """
     if pages is None:
         pages = PageCache(options.root, options.output, enabled=options.cache)
-    searching = search_enabled()  # then: before the index is made, so what it kept is let go; else beside the write
     with _spool(options) as spool:
-        site, files = build_in_memory(options, pages=pages, keep=then is not None, then=then if searching else None, spool=spool)
-        return site, write(site, files, pages, None if then is None or searching else functools.partial(then, site))
+        site, files = build_in_memory(options, pages=pages, then=then, spool=spool)
+        return site, write(site, files, pages)
 
 
 @contextlib.contextmanager
@@ -128,11 +124,10 @@ def _spool(options: BuildOptions) -> Iterator[Spool | None]:
         yield spool
 
 
-def write(site: Site, files: OutputFiles, pages: PageCache, beside: Callable[[], None] | None = None) -> Path:
-    """Write the output folder and tell the page cache what is in it now; ``beside``:
-    work done meanwhile (see :func:`sunshine.write.write_site`)."""
+def write(site: Site, files: OutputFiles, pages: PageCache) -> Path:
+    """Write the output folder and tell the page cache what is in it now."""
     with collector_paused():
-        out = _timed("write", lambda: write_site(site, files, frozenset(pages.verified), beside))
+        out = _timed("write", lambda: write_site(site, files, frozenset(pages.verified)))
         keys: dict[str, str] = site.memo.get("page_keys", {})
         pages.remember(keys.items(), files)
         pages.save()

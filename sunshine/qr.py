@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from .packcache import PackCache
 
-__all__ = ["ENCODER", "adopt_version", "encoder_version", "qr_svg"]
+__all__ = ["ENCODER", "adopt_version", "encoder_version", "matrix", "qr_svg"]
 
 ENCODER = "zxing-cpp"  # the package whose version is part of a code's cache key
 FORMAT = 3  # part of the cache key: change it when the drawing changes

@@ -20,17 +20,15 @@ each published record's index number.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
 import shutil
 import stat
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
-from .forkmap import fork_beside
 from .manifestsums import read_digests
 from .outfiles import OutputFiles
 from .problems import BuildFailed, Problems
@@ -81,16 +79,11 @@ def _listing(doc: dict[str, Any]) -> dict[str, bytes]:
     return {"manifest.json": text.encode("utf-8"), "SHA256SUMS": lines.encode("utf-8")}
 
 
-def write_site(
-    site: Site, files: Mapping[str, bytes], verified: frozenset[str] = frozenset(), beside: Callable[[], None] | None = None,
-) -> Path:
+def write_site(site: Site, files: Mapping[str, bytes], verified: frozenset[str] = frozenset()) -> Path:
     """Write ``files`` (plus manifest) into the output folder atomically; return it.
 
     ``verified``: paths whose bytes were just read from the current output and found
-    equal (the page cache does that), linked without being read again. ``beside``:
-    work for this process while a forked one writes the files (creating tens of
-    thousands of files is mostly the kernel's time); it is done before the new
-    output replaces the old.
+    equal (the page cache does that), linked without being read again.
     """
     out = site.options.output.resolve()
     reason = check_output_dir(site.options.root, out)
@@ -111,11 +104,7 @@ def write_site(
             spare.rename(tmp)
         else:
             tmp.mkdir()
-        update = functools.partial(_update, tmp, out, all_files, sums, previous, verified)
-        if beside is None:
-            update()
-        else:
-            fork_beside(update, beside)
+        _update(tmp, out, all_files, sums, previous, verified)
         _swap(tmp, out, spare)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -127,9 +127,9 @@ def _spy_on_write(monkeypatch: pytest.MonkeyPatch, which: str) -> dict[str, Stor
     seen: dict[str, Stored | None] = {}
     write_site = pipeline.write_site
 
-    def spy(site: object, files: OutputFiles, verified: frozenset[str], beside: object = None) -> Path:
+    def spy(site: object, files: OutputFiles, verified: frozenset[str]) -> Path:
         seen.update({path: files.stored(path) for path in (files if which == "files" else verified)})
-        return write_site(site, files, verified, beside)  # type: ignore[arg-type]
+        return write_site(site, files, verified)  # type: ignore[arg-type]
 
     monkeypatch.setattr(pipeline, "write_site", spy)
     return seen
