@@ -179,8 +179,8 @@ def render_site(site: Site, cache: PageCache | None = None, keep: bool = False, 
             deps.of(template)  # parsed once, here, not in every worker
 
     def new_key(target: str, template: str, context: dict[str, Any]) -> str | None:
-        """The key of a page the cache holds nothing for: made beside its rendering."""
-        return None if cache is None or target in keys else cache.key(deps, template, target, context, memo)
+        """The key of a page the cache holds nothing for (else it was made above): made beside its rendering."""
+        return None if cache is None or cache.known(target) else cache.key(deps, template, target, context, memo)
 
     for (target, _, _), (content, key) in zip(jobs, _render_pages(env, jobs, site.options.workers, spool, new_key), strict=True):
         out.set(target, content)
