@@ -6,7 +6,8 @@ items (a twelfth of them per core) and leaves; the next span gets a newly forked
 worker. A worker copies the parent's memory pages it touches (reference counts are
 writes), so long-lived workers ended up with a copy of most of the build; fresh ones
 keep the peak memory of a 10,000-record render about a third lower (1125 → 746 MB),
-for some 24 forks more. Small batches, a single core
+for some 24 forks more (fewer for fewer items: a span is at least :data:`SPAN_MIN`
+items, so a batch of a thousand does not pay two dozen forks). Small batches, a single core
 or a platform without ``fork`` run in this process. An exception in a worker
 re-runs the batch here, so it is raised with its own traceback.
 """
@@ -19,9 +20,10 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-__all__ = ["SPANS_PER_WORKER", "fork_map"]
+__all__ = ["SPANS_PER_WORKER", "SPAN_MIN", "fork_map"]
 
 SPANS_PER_WORKER = 12  # each done by a fresh worker: see the module's note
+SPAN_MIN = 200  # items a worker does at least: forking a large build costs tens of milliseconds
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -41,7 +43,7 @@ def fork_map(func: Callable[[T], R], items: Sequence[T], workers: int | None = N
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(items) < min_items or sys.platform != "linux" or _TASK is not None:
         return [func(item) for item in items]
-    size = max(1, len(items) // (workers * SPANS_PER_WORKER))
+    size = max(SPAN_MIN, len(items) // (workers * SPANS_PER_WORKER))
     spans = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
     _TASK = (func, items)
     try:

@@ -43,6 +43,7 @@ def _sources(site: Site) -> list[dict[str, object]]:
 def forked(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(load, "PARALLEL_MIN", 10)
     monkeypatch.setattr("sunshine.forkmap.SPANS_PER_WORKER", 3)
+    monkeypatch.setattr("sunshine.forkmap.SPAN_MIN", 1)
 
 
 def test_parallel_reading_equals_serial(tmp_path: Path, forked: None) -> None:

@@ -148,6 +148,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
 def forked(monkeypatch: pytest.MonkeyPatch) -> None:
     """Pages rendered by forked workers even on the small sample."""
     monkeypatch.setattr(render, "PARALLEL_MIN", 1)
+    monkeypatch.setattr("sunshine.forkmap.SPAN_MIN", 1)  # several spans for a small site
 
 
 @pytest.mark.usefixtures("forked")

@@ -104,6 +104,7 @@ def test_a_status_change_with_no_edit_rerenders_the_notice(root: Path) -> None:
 
 def test_parallel_render_equals_serial(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(render, "PARALLEL_MIN", 1)
+    monkeypatch.setattr("sunshine.forkmap.SPAN_MIN", 1)  # several spans for a small site
     run(opts(root, "serial", cache=False, workers=1))
     run(opts(root, "parallel", cache=False, workers=2))
     assert pages(root / "serial") == pages(root / "parallel")
@@ -114,6 +115,7 @@ def test_keys_made_beside_the_render_are_the_lookup_keys(root: Path, monkeypatch
     """A page the cache knows nothing of gets its key where it is rendered (in a worker);
     the next build computes every key here, before rendering, to look pages up."""
     monkeypatch.setattr(render, "PARALLEL_MIN", 1)
+    monkeypatch.setattr("sunshine.forkmap.SPAN_MIN", 1)  # several spans for a small site
     first = run(opts(root, "site", workers=workers))
     second = run(opts(root, "site", workers=workers))
     assert second.hits == len(first.entries) == len(second.entries)
