@@ -130,7 +130,9 @@ class Derived:
     status_label: str
     remaining: int
     amounts_total: Decimal
-    as_of: dt.date
+    # the build date the status holds at; None once closed, which no later date changes, so a
+    # closed notice's page (most of a site) is the same on every day's build and stays cached
+    as_of: dt.date | None
     workdays: tuple[dt.date, ...] = ()
 
     @property
@@ -228,4 +230,5 @@ def enrich(record: Record, site: Site) -> Derived:
     if status != "closed" and not workdays:
         remaining = (end - max(today, start)).days + 1
     total = sum((a.amount for a in f.amounts), Decimal(0))
-    return Derived(start, end, days, status, STATUS_LABELS[status], remaining, total, today, workdays)
+    as_of = None if status == "closed" else today
+    return Derived(start, end, days, status, STATUS_LABELS[status], remaining, total, as_of, workdays)

@@ -63,7 +63,8 @@ class Derived:
 def task_progress(tasks: list[Task], today: dt.date) -> Derived:
     """Progress of ``tasks`` as of ``today``: counts per status, overdue ones, percent done.
 
-    A task is overdue when its deadline has passed and it is not done.
+    A task is overdue when its deadline has passed and it is not done. ``as_of`` is
+    ``today`` while an unfinished task's deadline is still ahead, else None.
     """
     views = [
         TaskView(
@@ -74,7 +75,10 @@ def task_progress(tasks: list[Task], today: dt.date) -> Derived:
     ]
     counts = {s: sum(1 for t in tasks if t.status == s) for s in TASK_LABELS}
     percent = round(100 * counts["done"] / len(tasks)) if tasks else 0
-    return Derived(views, counts, sum(v.overdue for v in views), percent, today)
+    # the date only while a task can still fall overdue: after that the summary, and the
+    # page, no longer change from one day's build to the next
+    ahead = any(t.status != "done" and t.deadline is not None and t.deadline >= today for t in tasks)
+    return Derived(views, counts, sum(v.overdue for v in views), percent, today if ahead else None)
 
 
 def check(record: Record, site: Site, problems: Problems) -> None:

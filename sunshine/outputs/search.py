@@ -3,18 +3,20 @@
 Every published record page (notices, plans, ratings, free pages; not lists,
 redirects, print sheets, 404 or gone pages) is handed to Pagefind's extended
 build (Chinese word segmentation) through its Python API. The page HTML is not
-changed on the site: the copy given to Pagefind holds only the record's
-``<article>``, marked ``data-pagefind-body``, with a hidden block of filters (kind, organisation,
-category, year), meta (title, date as 2020年6月1日, organisation, kind, status)
-and a date sort key.
+changed on the site: the copy given to Pagefind holds only the ``<html>`` tag and
+the record's ``<article>``, marked ``data-pagefind-body``, with a hidden block of
+filters (kind, organisation, category, year), meta (title, date as 2020年6月1日,
+organisation, kind, status) and a date sort key. (The rest of a page is not
+indexed; with it left out of the copy Pagefind makes the same index, its pages in
+another order, a fifth quicker.)
 
-The copies are written into a temporary folder laid out under the site's path
-prefix (``/qingxi/notices/a/index.html``) so that result URLs carry the prefix,
-indexed with one ``add_directory`` call (the Python API answers one request per
-0.1 s, so one call per page would cost seconds) and the bundle is read back as
-``{"pagefind/...": bytes}``. Pagefind's own UI bundles are left out: the site's
-``static/js/search.js`` uses only ``pagefind.js`` and its worker, wasm and index
-files.
+The copies are written into a temporary folder (in ``/dev/shm`` when it has room)
+laid out under the site's path prefix (``/qingxi/notices/a/index.html``) so that
+result URLs carry the prefix, indexed with one ``add_directory`` call (the Python
+API answers one request per 0.1 s, so one call per page would cost seconds) and
+the bundle is read back as ``{"pagefind/...": bytes}``. Pagefind's own UI bundles
+are left out: the site's ``static/js/search.js`` uses only ``pagefind.js`` and its
+worker, wasm and index files.
 
 Two work-arounds for Pagefind 1.5.2, both checked by tests/search:
 
@@ -200,7 +202,7 @@ def _prepare(site: Site, record: Record, page: str, path: str) -> str:
         end = len(page)
     body = page[match.end() : end]
     # only the marked part is indexed: the rest of the page (head, menus, footer) is left
-    # out of the copy, which Pagefind then parses a fifth quicker to the same bundle
+    # out of the copy, which Pagefind then indexes a fifth quicker (see the module's note)
     root = _HTML.search(page, 0, match.start())
     return (
         f'<!DOCTYPE html>\n{root.group(0) if root else "<html>"}<head><meta charset="utf-8"></head><body>'

@@ -53,6 +53,18 @@ def test_status_uses_the_build_date_in_beijing(tmp_path: Path) -> None:
     assert next(iter(site.records.values())).derived.status == "open"
 
 
+def test_a_closed_notice_page_is_the_same_on_every_later_day(tmp_path: Path) -> None:
+    """The 截至 date shows while the status can still change; a closed notice's page does
+    not change from one day's build to the next (so it stays cached and indexed)."""
+    root = make_site(tmp_path, {"content/notices/a.md": NOTICE})  # 2020-06-01..05
+    site, open_files = build_site(root, now="2020-06-03T10:00")
+    assert next(iter(site.records.values())).derived.as_of == D(2020, 6, 3)
+    assert "（截至 2020年6月3日）" in open_files["notices/a/index.html"].decode()
+    pages = [build_site(root, now=f"2020-{day}T10:00")[1]["notices/a/index.html"] for day in ("06-08", "06-09", "12-31")]
+    assert pages[0] == pages[1] == pages[2]
+    assert "已结束" in pages[0].decode() and "截至" not in pages[0].decode()
+
+
 def test_amounts_add_up_exactly(tmp_path: Path) -> None:
     amounts = "amounts:\n  - {item: 甲, amount: 0.10}\n  - {item: 乙, amount: 0.20}\ntotal: 0.30\n"
     root = make_site(tmp_path, {"content/notices/a.md": NOTICE.replace("contact: town-org-office\n", "contact: town-org-office\n" + amounts)})

@@ -44,3 +44,15 @@ def test_no_tasks() -> None:
 
 def test_all_done_is_100_percent() -> None:
     assert task_progress([task(1, "done", dt.date(2020, 1, 1))], TODAY).percent == 100
+
+
+def test_the_date_is_shown_only_while_a_task_can_still_fall_overdue() -> None:
+    """Without a deadline ahead the summary is the same on every later day, and so is the page."""
+    due_today = [task(1, "done", dt.date(2020, 1, 1)), task(2, "in_progress", TODAY)]
+    assert task_progress(due_today, TODAY).as_of == TODAY
+    assert task_progress(due_today, TODAY + dt.timedelta(days=1)).as_of is None  # now overdue, for good
+    settled = [task(1, "done", dt.date(2020, 12, 31)), task(2, "delayed", dt.date(2020, 5, 31)), task(3, "planned", None)]
+    later = [task_progress(settled, TODAY + dt.timedelta(days=n)) for n in (0, 1, 400)]
+    assert [p.as_of for p in later] == [None, None, None]
+    assert later[0] == later[1] == later[2]
+    assert task_progress([], TODAY).as_of is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import build_site, make_site
@@ -127,3 +128,22 @@ def test_rating_enrich_ties_and_full_mark(tmp_path: Path) -> None:
     ]
     assert str(record.derived.full_mark) == "100"
     assert "ratings/2020-q1/index.html" in files
+
+
+def test_the_followup_date_is_shown_only_while_an_open_one_can_fall_overdue() -> None:
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from sunshine.kinds.rating import FollowupState, _as_of
+
+    today = dt.date(2020, 6, 15)
+
+    def record(deadline: dt.date | None) -> Any:
+        return SimpleNamespace(fields=SimpleNamespace(followup=SimpleNamespace(deadline=deadline)))
+
+    open_one = [FollowupState("a", "open", "整改中"), FollowupState("b", "done", "已整改", "k")]
+    assert _as_of(record(today), open_one, today) == today  # due today: overdue tomorrow
+    assert _as_of(record(today - dt.timedelta(days=1)), open_one, today) is None  # already overdue
+    assert _as_of(record(None), open_one, today) is None  # never falls overdue
+    assert _as_of(record(dt.date(2020, 12, 31)), [FollowupState("b", "done", "已整改", "k")], today) is None
+    assert _as_of(SimpleNamespace(fields=SimpleNamespace(followup=None)), [], today) is None

@@ -100,7 +100,7 @@ class Derived:
     changes: dict[str, Change] = field(default_factory=dict)
     followups: list[FollowupState] = field(default_factory=list)
     chart: str = ""
-    as_of: dt.date | None = None
+    as_of: dt.date | None = None  # see _as_of
 
 
 def check(record: Record, site: Site, problems: Problems) -> None:
@@ -264,10 +264,20 @@ def enrich(record: Record, site: Site) -> Derived:
         f"bar-{record.slug}", [(labels.get(r.org, r.org), r.total, r.mark) for r in rows], full,
         f"{period_label(f.period)}各组织总分",
     )
+    followups = _followups(record, site, rows, today)
     return Derived(
         rows, full, averages, best, period_label(f.period), f.series_id,
-        previous.key if previous else None, changes, _followups(record, site, rows, today), chart, today,
+        previous.key if previous else None, changes, followups, chart, _as_of(record, followups, today),
     )
+
+
+def _as_of(record: Record, followups: list[FollowupState], today: dt.date) -> dt.date | None:
+    """The build date the follow-up states hold at, or None when no later date can change
+    them (no deadline ahead of an open one): the page then stays the same from day to day."""
+    deadline = record.fields.followup.deadline if record.fields.followup else None
+    if deadline is not None and deadline >= today and any(s.status == "open" for s in followups):
+        return today
+    return None
 
 
 def series_groups(ratings: list[Any]) -> dict[str, list[Any]]:
