@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from ..kinds import KINDS, notice
 from ..site import Site
 from ..views import RecordView
@@ -16,15 +18,20 @@ def _id(site: Site, path: str) -> str:
     return base + path if base else f"urn:sunshine:{site.cfg.orgs[0].code.lower()}:{path or 'home'}"
 
 
-def atom(site: Site, views: list[RecordView], path: str, title: str) -> str:
-    """An Atom feed at ``path`` (e.g. ``feed.xml``) of ``views``."""
+def atom(site: Site, views: list[RecordView], path: str, title: str, empty_since: dt.datetime | None = None) -> str:
+    """An Atom feed at ``path`` (e.g. ``feed.xml``) of ``views``.
+
+    Its ``updated`` is its newest entry's date; a feed with no entry gives ``empty_since``
+    (the edition's newest record), not the build time, so it is not rewritten every day.
+    """
     # here: it imports urllib and ssl, which a build that makes no feed does without
     from xml.sax.saxutils import escape, quoteattr
 
     cfg = site.cfg
     entries = sorted(views, key=lambda v: (v.date, v.index_no), reverse=True)[:FEED_SIZE]
     prefix = cfg.absolute_base or cfg.path_prefix
-    updated = entries[0].date.isoformat() if entries else site.options.now.astimezone(site.tz).isoformat()
+    latest = entries[0].date if entries else empty_since or site.options.now.astimezone(site.tz)
+    updated = latest.isoformat()
     feed_path = path + "feed.xml"
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
@@ -57,14 +64,15 @@ def all_feeds(site: Site, views: list[RecordView]) -> dict[str, str]:
     """The site feed, one per kind and one per organisation."""
     title = site.cfg.site.title
     out = {"feed.xml": atom(site, views, "", title)}
+    newest = max((v.date for v in views), default=None)
     for kind in KINDS.values():
         if kind.NAME != "page":
             of_kind = [v for v in views if v.kind == kind.NAME]
-            out[f"{kind.FOLDER}/feed.xml"] = atom(site, of_kind, f"{kind.FOLDER}/", f"{kind.LABEL} - {title}")
+            out[f"{kind.FOLDER}/feed.xml"] = atom(site, of_kind, f"{kind.FOLDER}/", f"{kind.LABEL} - {title}", newest)
     for type_name, slug in notice.TYPE_SLUGS.items():
         of_type = [v for v in views if v.kind == "notice" and v.fields.type == type_name]
-        out[f"notices/types/{slug}/feed.xml"] = atom(site, of_type, "notices/", f"{type_name} - {title}")
+        out[f"notices/types/{slug}/feed.xml"] = atom(site, of_type, "notices/", f"{type_name} - {title}", newest)
     for org in site.cfg.orgs:
         of_org = [v for v in views if v.org_id == org.id and v.kind != "page"]
-        out[f"orgs/{org.id}/feed.xml"] = atom(site, of_org, f"orgs/{org.id}/", f"{org.name} - {title}")
+        out[f"orgs/{org.id}/feed.xml"] = atom(site, of_org, f"orgs/{org.id}/", f"{org.name} - {title}", newest)
     return out

@@ -112,10 +112,7 @@ def search_index(site: Site, files: Mapping[str, bytes]) -> dict[str, bytes]:
     for shard, page in zip(plan, pages, strict=True):
         shards.setdefault(shard, []).append(page)
     folder = site.options.root / ".cache" / "search" if site.options.cache else None
-    keys = {
-        shard: bundle_key(f"{url}\0{_hidden_block(site, r)}\0".encode() + content for url, r, content in members)
-        for shard, members in shards.items()
-    }
+    keys = {shard: bundle_key(_key_part(site, *page) for page in members) for shard, members in shards.items()}
     made = {} if folder is None else {sh: b for sh, key in keys.items() if (b := load_bundle(folder, key)) is not None}
     missing = [shard for shard in sorted(shards) if shard not in made]
     if missing:
@@ -192,22 +189,40 @@ def _prepare(site: Site, record: Record, page: str, path: str) -> str:
     """The copy of ``page`` Pagefind indexes: its ``<html>`` tag and the marked record, with
     the record's filters and meta and the search-only companion added."""
     block = _hidden_block(site, record)
-    match = _ARTICLE.search(page) or _MAIN.search(page)
-    if match is None:
+    marked = _marked(page)
+    if marked is None:
         log.warning("search: %s has no <article class=record> or <main>; indexing the whole page", path)
         return page.replace("</body>", block + "</body>", 1)
+    # only the marked part is indexed: the rest of the page (head, menus, footer) is left
+    # out of the copy, which Pagefind then indexes a fifth quicker (see the module's note)
+    root, tag, body, close = marked
+    return (
+        f'<!DOCTYPE html>\n{root}<head><meta charset="utf-8"></head><body>'
+        f"{tag[:-1]} data-pagefind-body>{block}{body}{companion(body)}{close}</body></html>"
+    )
+
+
+def _marked(page: str) -> tuple[str, str, str, str] | None:
+    """The page's ``<html>`` tag, the record's opening tag, what it holds and its closing
+    tag; None for a page without ``<article class=record>`` or ``<main>``."""
+    match = _ARTICLE.search(page) or _MAIN.search(page)
+    if match is None:
+        return None
     close = "</article>" if match.group(0).startswith("<article") else "</main>"
     end = page.find(close, match.end())
     if end < 0:
         end = len(page)
-    body = page[match.end() : end]
-    # only the marked part is indexed: the rest of the page (head, menus, footer) is left
-    # out of the copy, which Pagefind then indexes a fifth quicker (see the module's note)
     root = _HTML.search(page, 0, match.start())
-    return (
-        f'<!DOCTYPE html>\n{root.group(0) if root else "<html>"}<head><meta charset="utf-8"></head><body>'
-        f"{match.group(0)[:-1]} data-pagefind-body>{block}{body}{companion(body)}{close}</body></html>"
-    )
+    return root.group(0) if root else "<html>", match.group(0), page[match.end() : end], close
+
+
+def _key_part(site: Site, url: str, record: Record, content: bytes) -> bytes:
+    """All a page's copy is made of (:func:`_prepare`), for its shard's cache key: a change
+    outside the record (a menu, the footer, the stylesheet's link) indexes nothing again."""
+    page = content.decode("utf-8")
+    marked = _marked(page)
+    parts = ("marked", *marked) if marked else ("whole", page)
+    return "\0".join([url, _hidden_block(site, record), *parts]).encode("utf-8", "surrogatepass")
 
 
 def _hidden_block(site: Site, record: Record) -> str:

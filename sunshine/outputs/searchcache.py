@@ -2,8 +2,9 @@
 
 Indexing is most of a build with search, and a shard's bundle is a pure function
 of the pages handed to Pagefind, so it is reused when the key matches: a SHA-256 of
-Sunshine's code, Pagefind's version and, per indexed page, its path, the SHA-256 of
-its HTML and its filters and meta. Each bundle is stored with the SHA-256 of every
+Sunshine's code, Pagefind's version and, per indexed page, its path, its filters and
+meta and the part of its HTML the copy for Pagefind is made of (the record, not the
+menus, footer or head around it). Each bundle is stored with the SHA-256 of every
 file; a missing, damaged or foreign file makes the whole bundle a miss, never a
 partial reuse. The bundles of the last build are kept, and as many older ones.
 """

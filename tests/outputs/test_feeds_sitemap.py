@@ -172,3 +172,15 @@ def test_catalog_json_matches_catalog_page(out: Path, base_url: str) -> None:
         f"only in JSON: {sorted(set(from_json) - set(from_page))}; "
         f"only on the page: {sorted(set(from_page) - set(from_json))}"
     )
+
+
+def test_an_empty_feed_is_dated_by_the_newest_record_not_the_build(out: Path) -> None:
+    """A feed with no entry would otherwise change on every day's build."""
+    def updated(path: Path) -> tuple[str | None, int]:
+        root = etree.parse(str(path), PARSER).getroot()
+        return root.findtext(f"{ATOM}updated"), len(root.findall(f"{ATOM}entry"))
+
+    newest, _ = updated(out / "feed.xml")
+    empty = [p for p in sorted(out.rglob("feed.xml")) if updated(p)[1] == 0]
+    assert empty, "the sample has organisations with nothing public"
+    assert {updated(p)[0] for p in empty} == {newest}  # not the build's time, 10:00

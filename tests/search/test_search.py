@@ -218,12 +218,15 @@ def test_bundle_is_reused_and_a_damaged_one_is_not(tmp_path: Path, monkeypatch: 
         search_mod.search_index(site, files)  # a damaged bundle is a miss, never a partial reuse
     monkeypatch.setattr(search_mod, "_pagefind", real)
     assert search_mod.search_index(site, files) == fresh
-    changed = dict(files)
     page = "notices/2020-06-fazhan-duixiang-gongshi/index.html"
-    changed[page] = changed[page].replace("现予以公示".encode(), "现予以公布".encode())
+    around = {path: content.replace(b"</footer>", "<p>新的页脚</p></footer>".encode()) for path, content in files.items()}
+    assert around[page] != files[page]
     monkeypatch.setattr(search_mod, "_pagefind", refuse)
+    assert search_mod.search_index(site, around) == fresh  # menus, footer, head: not indexed, nothing to redo
+    changed = dict(files)
+    changed[page] = changed[page].replace("现予以公示".encode(), "现予以公布".encode())
     with pytest.raises(AssertionError, match="Pagefind ran"):
-        search_mod.search_index(site, changed)  # one page changed: indexed again
+        search_mod.search_index(site, changed)  # one record changed: indexed again
 
 
 def test_shards_are_listed_and_carry_only_their_data(out: Path) -> None:
