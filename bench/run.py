@@ -14,7 +14,8 @@ Not a test: it prints a table and exits 0 unless the corpus itself is broken. It
 3. for Sunshine, with the search index (default) and without it (SUNSHINE_NO_SEARCH=1):
    cold build (site/, its kept spare .site.spare/ and .cache/ deleted), no-change rebuild, one-record edit (a sentence
    appended to one notice) and one-template edit (a comment inserted into the corpus's own
-   templates/kinds/notice.html), and the ``serve`` path from saving a file to the rebuilt
+   templates/kinds/notice.html), the next day's rebuild (the same command with ``--now``
+   a day later: what the daily CI build does), and the ``serve`` path from saving a file to the rebuilt
    page being on disk when ``sunshine.serve.Rebuilder`` exists (else n/a): the save is
    heard by the server's own watcher (``sunshine.watch.NotifyWatcher``), as in
    ``build.py serve``, and its latency counts;
@@ -54,6 +55,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 PEERS = HERE / ".peers"
 NOW = "2020-06-15"
+NEXT_DAY = "2020-06-16"  # the next-day rebuild: what the daily CI build does
 sys.path.insert(0, str(HERE))
 import corpus as C  # noqa: E402
 
@@ -62,6 +64,7 @@ MEASURES = [
     ("nochange", "no-change rebuild"),
     ("edit", "one-record edit"),
     ("template", "one-template edit"),
+    ("nextday", "next-day rebuild"),
     ("serve", "serve: save → page on disk"),
 ]
 
@@ -197,6 +200,7 @@ class Tool:
     template: Path | None = None
     anchor: str = ""
     env: dict[str, str] | None = None
+    next_day: list[str] | None = None  # the build command a day later (Sunshine's pages depend on the date)
     samples: dict[str, list[Sample]] = field(default_factory=dict)
     failed: str = ""
     version: str = ""
@@ -239,9 +243,10 @@ def sunshine_tools(root: Path, py: str) -> list[Tool]:
     env.pop("SUNSHINE_NO_SEARCH", None)
     env_ns = dict(env, SUNSHINE_NO_SEARCH="1")
     version = _version([py, "-c", "import sunshine; print('sunshine', getattr(sunshine, '__version__', '?'))"])
+    later = [NEXT_DAY if arg == NOW else arg for arg in cmd]
     return [
-        Tool("sunshine", site, cmd, outs, src, page, tmpl, anchor, env, version=version),
-        Tool("sunshine-nosearch", site, cmd, outs, src, page, tmpl, anchor, env_ns, version=version),
+        Tool("sunshine", site, cmd, outs, src, page, tmpl, anchor, env, later, version=version),
+        Tool("sunshine-nosearch", site, cmd, outs, src, page, tmpl, anchor, env_ns, later, version=version),
     ]
 
 
@@ -330,7 +335,7 @@ def clean(tool: Tool) -> None:
 
 
 def run_sequence(tool: Tool, rec: C.Rec, round_no: int, log: Callable[[str], None]) -> None:
-    """cold → no-change → one-record edit → one-template edit, for one tool."""
+    """cold → no-change → one-record edit → one-template edit (→ the next day's build), for one tool."""
     if tool.failed:
         return
     clean(tool)
@@ -341,9 +346,11 @@ def run_sequence(tool: Tool, rec: C.Rec, round_no: int, log: Callable[[str], Non
         # Not an HTML comment: Hugo's html/template drops comments from the output.
         tmark = f'<span hidden>bench template edit {tool.name} {round_no}</span>'
         steps.append(("template", lambda: (insert_marker(tool.template, tool.anchor, tmark), (tool.page(rec), tmark))[1]))  # type: ignore[arg-type]
+    if tool.next_day is not None:
+        steps.append(("nextday", lambda: None))
     for measure, prepare in steps:
         expect = prepare()
-        sample = timed(tool.cmd, tool.cwd, tool.env)
+        sample = timed(tool.next_day if measure == "nextday" and tool.next_day else tool.cmd, tool.cwd, tool.env)
         if not sample.ok:
             tool.failed = f"{measure}: {sample.note}"
             log(f"  {tool.name} {measure}: FAILED\n" + "\n".join("    " + ln for ln in sample.note.splitlines()))
