@@ -37,7 +37,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, MutableMapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from jinja2 import meta as jinja_meta
@@ -56,6 +56,9 @@ from .site import BuildOptions, Record, Site, Source
 from .views import RecordView, record_view
 from .write import patch_site
 from .yamlcache import YamlCache
+
+if TYPE_CHECKING:
+    from .outputs.search import PlannedShard
 
 __all__ = ["Snapshot", "quick_rebuild"]
 
@@ -97,6 +100,7 @@ class Snapshot:
     page_meta: dict[str, tuple[str, frozenset[str]]] | None = None  # where pages are read when used:
     # target: its template, the names of its own values that hold no record
     sums: MutableMapping[str, str] | None = None  # the output's digests (:mod:`sunshine.manifestsums`)
+    search: list[PlannedShard] | None = None  # the search index's plan (:mod:`sunshine.outputs.searchpatch`)
     _reads: dict[str, _Reads] = field(default_factory=dict)
     _trees: dict[str, nodes.Template] = field(default_factory=dict)  # parsed templates, by name
 

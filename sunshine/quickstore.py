@@ -46,7 +46,8 @@ from .cachefile import engine_fingerprint
 from .gcpause import collector_paused
 from .options import search_enabled
 from .outputs.schedule import next_change
-from .outputs.search import BUNDLE, search_index
+from .outputs.search import BUNDLE, PLAN, search_index
+from .outputs.searchpatch import patch_index
 from .problems import BuildFailed, Problem
 from .qr import adopt_version, encoder_version
 from .render import RenderState, make_environment
@@ -69,7 +70,7 @@ __all__ = ["Pending", "commit", "finish", "keep_entries", "load", "read_ahead", 
 
 log = logging.getLogger("sunshine")
 
-FORMAT = "sunshine-quick-1"
+FORMAT = "sunshine-quick-2"
 KEEP = 6  # stores kept, one per output folder, the most recently used first
 
 
@@ -144,21 +145,23 @@ def _keep(site: Site, state: RenderState, head: Path, data: Path, part: Path) ->
 def finish(pending: Pending, site: Site) -> str | None:
     """Write the head of the store once ``site`` is built and written: its id, or None."""
     try:
-        return _write_head(pending.snap, dataclasses.replace(site, sources=[], records={}, memo={}), pending.index, *pending.order)
+        skeleton = dataclasses.replace(site, sources=[], records={}, memo={})
+        return _write_head(pending.snap, skeleton, site.memo.get(PLAN), pending.index, *pending.order)
     except Exception as exc:  # the store only saves time
         log.debug("no quick-rebuild store (%s: %s)", type(exc).__name__, exc)
         return None
 
 
-def _write_head(snap: Snapshot, skeleton: Site, index: Index, *order: list[str]) -> str:
-    """Write the store's head; ``order``: the keys of records, sources, views and pages."""
+def _write_head(snap: Snapshot, skeleton: Site, search: Any, index: Index, *order: list[str]) -> str:
+    """Write the store's head; ``search``: the plan of the build's search index, if made;
+    ``order``: the keys of records, sources, views and pages."""
     ident = secrets.token_hex(8)
     meta = {"format": FORMAT, "engine": engine_fingerprint(), "id": ident, "index": index, "order": order,
             "qr-encoder": encoder_version()}
     doc = {
         "site": skeleton, "common": snap.state.common, "links": snap.state.links, "until": snap.until,
         "uses": snap.uses, "shared": snap.shared, "safe": snap.safe, "link_map": snap.links, "templates": snap.templates,
-        "page_meta": snap.page_meta, "reads": snap._reads,
+        "page_meta": snap.page_meta, "reads": snap._reads, "search": search,
     }
     buffer = io.BytesIO()
     ViewRefs(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(doc)  # refers to views: read once the index is
@@ -260,7 +263,7 @@ def load(options: BuildOptions, ident: str) -> Snapshot | None:
     return Snapshot(
         site, _Output(site.options.output.resolve()), state, doc["until"], uses=doc["uses"], shared=doc["shared"],
         safe=doc["safe"], links=doc["link_map"], sources=cast(dict[str, Source], sources), templates=doc["templates"],
-        page_meta=doc["page_meta"], _reads=doc["reads"],
+        page_meta=doc["page_meta"], _reads=doc["reads"], search=doc["search"],
     )
 
 
@@ -309,18 +312,22 @@ def rebuild(
 
 def _search_files(snap: Snapshot, written: dict[str, bytes], edited: list[Record]) -> dict[str, bytes | None]:
     """The search index's files that change with the pages ``written``: the shards
-    holding an edited record's page are indexed again, the others come from the cache."""
-    pages = {output_path(record.url) for record in edited if record.url}
-    if not pages & written.keys():
+    holding an edited record's page are made again (:mod:`sunshine.outputs.searchpatch`),
+    the others stay as they are."""
+    keys = {record.key for record in edited if record.url and output_path(record.url) in written}
+    if not keys:
         return {}
     assert snap.sums is not None
     sums = snap.sums
     files = cast(dict[str, bytes], ChainMap(written, snap.files))
-    bundle = search_index(snap.site, files)
+    patched = patch_index(snap.site, files, snap.search, keys) if snap.search else None
+    if patched is None:  # a store without the plan: the whole index
+        patched = search_index(snap.site, files), lambda path: path.startswith(BUNDLE)
+    bundle, owned = patched
     changes: dict[str, bytes | None] = {
         path: content for path, content in bundle.items() if sums.get(path) != hashlib.sha256(content).hexdigest()
     }
-    changes.update((path, None) for path in sums if path.startswith(BUNDLE) and path not in bundle)
+    changes.update((path, None) for path in sums if owned(path) and path not in bundle)
     return changes
 
 

@@ -45,6 +45,7 @@ import os
 import re
 import tempfile
 from collections.abc import Coroutine, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -91,6 +92,18 @@ _UI_FILES = re.compile(r"^pagefind-(ui|modular-ui|component-ui|highlight)\.(js|c
 _ARTICLE = re.compile(r"<article\b[^>]*\bclass=\"[^\"]*\brecord\b[^\"]*\"[^>]*>")
 _MAIN = re.compile(r"<main\b[^>]*>")
 _HTML = re.compile(r"<html\b[^>]*>")
+PLAN = "search_plan"  # site.memo: the build's [PlannedShard], oldest first
+
+Page = tuple[str, Record, bytes]  # URL path with prefix + index.html, record, page
+
+
+@dataclass(frozen=True)
+class PlannedShard:
+    """A shard of a build's index: its cache key and its pages, as (URL, record key)."""
+
+    shard: Shard
+    key: str
+    pages: tuple[tuple[str, str], ...]
 
 
 def search_index(site: Site, files: Mapping[str, bytes]) -> dict[str, bytes]:
@@ -108,9 +121,26 @@ def search_index(site: Site, files: Mapping[str, bytes]) -> dict[str, bytes]:
     if not pages:
         return {}
     plan = plan_shards([record.date.astimezone(site.tz).date() for _, record, _ in pages], SHARD_PAGES)
-    shards: dict[Shard, list[tuple[str, Record, bytes]]] = {}
+    shards: dict[Shard, list[Page]] = {}
     for shard, page in zip(plan, pages, strict=True):
         shards.setdefault(shard, []).append(page)
+    made, keys = bundles(site, shards)
+    site.memo[PLAN] = [
+        PlannedShard(shard, keys[shard], tuple((url, record.key) for url, record, _ in shards[shard])) for shard in sorted(shards)
+    ]
+    top = max(made)
+    bundle = {path: content for shard in sorted(made, reverse=True) for path, content in place(shard, made[shard], shard == top).items()}
+    listing = {"merge": [shard.name for shard in sorted(made, reverse=True) if shard != top]}
+    bundle[BUNDLE + SHARDS] = json.dumps(listing, ensure_ascii=False).encode("utf-8")
+    return dict(sorted(bundle.items()))
+
+
+def bundles(
+    site: Site, shards: dict[Shard, list[Page]], also_used: frozenset[str] = frozenset(),
+) -> tuple[dict[Shard, dict[str, bytes]], dict[Shard, str]]:
+    """Pagefind's bundle of each shard, and its cache key: from the cache when the same
+    pages were indexed before, else indexed now and kept (``also_used``: keys of other
+    shards in use, kept in the cache too)."""
     folder = site.options.root / ".cache" / "search" if site.options.cache else None
     keys = {shard: bundle_key(_key_part(site, *page) for page in members) for shard, members in shards.items()}
     made = {} if folder is None else {sh: b for sh, key in keys.items() if (b := load_bundle(folder, key)) is not None}
@@ -121,11 +151,11 @@ def search_index(site: Site, files: Mapping[str, bytes]) -> dict[str, bytes]:
     if folder is not None:
         for shard in missing:
             save_bundle(folder, keys[shard], made[shard])
-        prune(folder, set(keys.values()))
-    return _layout(made)
+        prune(folder, set(keys.values()) | also_used)
+    return made, keys
 
 
-def _index(site: Site, shards: dict[Shard, list[tuple[str, Record, bytes]]]) -> dict[Shard, dict[str, bytes]]:
+def _index(site: Site, shards: dict[Shard, list[Page]]) -> dict[Shard, dict[str, bytes]]:
     """Pagefind's bundle of each shard: the pages prepared on all cores, then indexed."""
     todo = [page for members in shards.values() for page in members]
     prepared = iter(fork_map(lambda page: _prepare(site, page[1], page[2].decode("utf-8"), page[0]), todo))
@@ -133,18 +163,12 @@ def _index(site: Site, shards: dict[Shard, list[tuple[str, Record, bytes]]]) -> 
     return dict(zip(shards, _run(_pagefind_all(docs)), strict=True))
 
 
-def _layout(made: dict[Shard, dict[str, bytes]]) -> dict[str, bytes]:
-    """The shards' bundles under ``pagefind/``: the newest at the top, the others below."""
-    order = sorted(made, reverse=True)
-    bundle = {BUNDLE + path: content for path, content in made[order[0]].items()}
-    for shard in order[1:]:
-        bundle.update(
-            (f"{BUNDLE}{shard.name}/{path}", content)
-            for path, content in made[shard].items() if _SHARD_DATA.match(path)
-        )
-    listing = {"merge": [shard.name for shard in order[1:]]}
-    bundle[BUNDLE + SHARDS] = json.dumps(listing, ensure_ascii=False).encode("utf-8")
-    return dict(sorted(bundle.items()))
+def place(shard: Shard, bundle: dict[str, bytes], top: bool) -> dict[str, bytes]:
+    """Where a shard's bundle goes under ``pagefind/``: the newest shard at the top with
+    Pagefind's script, the others in a folder of their own with only their data."""
+    if top:
+        return {BUNDLE + path: content for path, content in bundle.items()}
+    return {f"{BUNDLE}{shard.name}/{path}": content for path, content in bundle.items() if _SHARD_DATA.match(path)}
 
 
 def _require_pagefind() -> None:
@@ -172,17 +196,22 @@ def search_documents(site: Site, files: Mapping[str, bytes]) -> dict[str, str]:
     return {url: _prepare(site, record, content.decode("utf-8"), url) for url, record, content in _indexed(site, files)}
 
 
-def _indexed(site: Site, files: Mapping[str, bytes]) -> list[tuple[str, Record, bytes]]:
+def _indexed(site: Site, files: Mapping[str, bytes]) -> list[Page]:
     """(URL path with prefix + index.html, record, page) of every record page to index."""
-    prefix = site.cfg.path_prefix
-    pages: list[tuple[str, Record, bytes]] = []
+    pages: list[Page] = []
     for record in site.published_records():
-        if record.status == "gone" or not record.url:
-            continue
-        content = files.get(output_path(record.url))
-        if content is not None:
-            pages.append(((prefix + output_path(record.url)).lstrip("/"), record, content))
+        page = indexed_page(site, record, files)
+        if page is not None:
+            pages.append(page)
     return pages
+
+
+def indexed_page(site: Site, record: Record, files: Mapping[str, bytes]) -> Page | None:
+    """(URL path with prefix + index.html, record, page) if ``record``'s page is indexed."""
+    if record.status == "gone" or not record.url:
+        return None
+    content = files.get(output_path(record.url))
+    return None if content is None else ((site.cfg.path_prefix + output_path(record.url)).lstrip("/"), record, content)
 
 
 def _prepare(site: Site, record: Record, page: str, path: str) -> str:

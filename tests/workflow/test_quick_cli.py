@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from sunshine import cli, pipeline, quickstore
+from sunshine.outputs import search as search_mod
 from sunshine.lastbuild import _state_file, build_or_reuse
 from sunshine.site import BuildOptions
 
@@ -216,6 +217,47 @@ def test_the_search_index_follows_the_edit(builds: Builds, sample_root: Path, mo
     builds.assert_same_as_full_build()
     manifest = json.loads((builds.out / "manifest.json").read_text(encoding="utf-8"))["files"]
     assert manifest.keys() == on_disk(builds.out).keys() - {"manifest.json", "SHA256SUMS"}
+
+
+def test_an_edit_makes_again_only_the_search_shard_of_its_page(builds: Builds, sample_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SUNSHINE_NO_SEARCH")
+    monkeypatch.setattr(search_mod, "SHARD_PAGES", 4)  # the sample's pages in several shards
+    builds()
+    assert builds.full == 2
+    shards = json.loads((builds.out / "pagefind/shards.json").read_text(encoding="utf-8"))["merge"]
+    assert len(shards) >= 2
+    before = {rel: path.stat().st_mtime_ns for rel, path in _files(builds.out / "pagefind").items()}
+    indexed: list[list[str]] = []
+    real = search_mod._index
+
+    def counted(site: Any, shards: dict[Any, Any]) -> Any:
+        indexed.append(sorted(shard.name for shard in shards))
+        return real(site, shards)
+
+    monkeypatch.setattr(search_mod, "_index", counted)
+    keyed: list[str] = []
+    real_key = search_mod._key_part
+
+    def key_part(site: Any, url: str, *rest: Any) -> bytes:
+        keyed.append(url)
+        return real_key(site, url, *rest)
+
+    monkeypatch.setattr(search_mod, "_key_part", key_part)
+    add_to_body(sample_root, SAMPLE_NOTICE, ANCHOR, "（鹭鸶湾水塘清淤议事会）")
+    builds()
+    assert builds.full == 2
+    assert len(indexed) == 1 and len(indexed[0]) == 1  # one shard indexed
+    assert any(url.endswith("/" + SAMPLE_NOTICE_PAGE) for url in keyed) and len(keyed) <= 4  # the others' pages not even read
+    (name,) = indexed[0]
+    after = {rel: path.stat().st_mtime_ns for rel, path in _files(builds.out / "pagefind").items()}
+    untouched = {rel for rel in before.keys() & after.keys() if before[rel] == after[rel]}
+    other = [s for s in shards if s != name]
+    assert other and all(any(rel.startswith(s + "/") for rel in untouched) for s in other)
+    builds.assert_same_as_full_build()
+
+
+def _files(folder: Path) -> dict[str, Path]:
+    return {p.relative_to(folder).as_posix(): p for p in folder.rglob("*") if p.is_file()}
 
 
 def test_a_build_failing_after_its_render_leaves_no_store_to_trust(builds: Builds, sample_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
