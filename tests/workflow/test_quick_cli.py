@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from sunshine import cli, pipeline, quickstore
-from sunshine.outputs import search as search_mod
 from sunshine.lastbuild import _state_file, build_or_reuse
+from sunshine.outputs import search as search_mod
 from sunshine.site import BuildOptions
 
 from .conftest import NOW, SAMPLE_NOTICE, SAMPLE_NOTICE_PAGE
