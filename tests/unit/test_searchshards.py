@@ -33,10 +33,17 @@ def test_years_then_quarters_then_months() -> None:
     }
 
 
+def test_the_newest_month_is_a_shard_of_its_own() -> None:
+    dates = _days(2019, 3, 3) + _days(2020, 1, 3) + _days(2020, 6, 2)
+    assert _names(dates, 5) == {"2019": 3, "2020": 3, "2020m06": 2}  # a new record re-indexes two pages, not five
+    later = [*dates, dt.date(2020, 7, 1)]
+    assert _names(later, 5) == {"2019": 3, "2020": 5, "2020m07": 1}  # June joins its year once July begins
+
+
 def test_shards_sort_by_time_not_by_name() -> None:
     dates = _days(2019, 1, 3) + _days(2019, 4, 4) + _days(2019, 5, 4) + _days(2020, 1, 1)
     order = sorted(set(plan_shards(dates, 5)))
-    assert [s.name for s in order] == ["2019q1", "2019m04", "2019m05", "2020"]
+    assert [s.name for s in order] == ["2019q1", "2019m04", "2019m05", "2020m01"]
 
 
 @given(st.lists(st.dates(dt.date(2015, 1, 1), dt.date(2030, 12, 31)), min_size=1, max_size=300), st.integers(1, 50))
@@ -47,6 +54,10 @@ def test_a_shard_is_a_span_of_time_and_pages_are_placed_by_date_alone(dates: lis
     for date, shard in zip(dates, plan, strict=True):
         if shard.name != "all":
             assert shard.name.startswith(str(date.year)) and shard.start <= (date.year, date.month)
+    if len(dates) > limit:  # the newest month alone in its shard, the top one
+        newest = max((d.year, d.month) for d in dates)
+        top = max(plan)
+        assert {d for d, shard in zip(dates, plan, strict=True) if shard == top} == {d for d in dates if (d.year, d.month) == newest}
     # a shard over the limit is a single month
     for name, count in Counter(s.name for s in plan).items():
         assert count <= limit or name[4:5] == "m", (name, count)
