@@ -60,7 +60,7 @@ from ..views import cn_date
 from .searchcache import bundle_key, load_bundle, prune, save_bundle
 from .searchcanon import canonical_bundle
 from .searchshards import SHARD_PAGES, Shard, plan_shards
-from .searchtext import companion
+from .searchtext import companion, without_dated
 
 __all__ = [
     "BUNDLE",
@@ -232,8 +232,9 @@ def _prepare(site: Site, record: Record, page: str, path: str) -> str:
 
 
 def _marked(page: str) -> tuple[str, str, str, str] | None:
-    """The page's ``<html>`` tag, the record's opening tag, what it holds and its closing
-    tag; None for a page without ``<article class=record>`` or ``<main>``."""
+    """The page's ``<html>`` tag, the record's opening tag, what it holds (less what is
+    marked ``data-as-of``: what changes with the build date) and its closing tag; None
+    for a page without ``<article class=record>`` or ``<main>``."""
     match = _ARTICLE.search(page) or _MAIN.search(page)
     if match is None:
         return None
@@ -242,7 +243,7 @@ def _marked(page: str) -> tuple[str, str, str, str] | None:
     if end < 0:
         end = len(page)
     root = _HTML.search(page, 0, match.start())
-    return root.group(0) if root else "<html>", match.group(0), page[match.end() : end], close
+    return root.group(0) if root else "<html>", match.group(0), without_dated(page[match.end() : end]), close
 
 
 def _key_part(site: Site, url: str, record: Record, content: bytes) -> bytes:

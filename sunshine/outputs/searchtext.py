@@ -19,7 +19,7 @@ from __future__ import annotations
 import html
 import re
 
-__all__ = ["COMPANION_WEIGHT", "MARK", "companion", "indexed_text"]
+__all__ = ["COMPANION_WEIGHT", "MARK", "companion", "indexed_text", "without_dated"]
 
 COMPANION_WEIGHT = 0.5  # below the page's own words: the bigrams only widen what matches
 MARK = "⁂"  # static/js/search.js cuts the shown text here
@@ -34,6 +34,8 @@ _TAG = re.compile(
 )
 _CLASS = re.compile(r"(?:^|[\s/])class\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'=<>`]+))", re.I)
 _IGNORE = re.compile(r"(?:^|[\s/])data-pagefind-ignore(?=[\s=/]|$)", re.I)
+_AS_OF = re.compile(r"(?:^|[\s/])data-as-of(?=[\s=/]|$)", re.I)
+_AS_OF_ANYWHERE = re.compile("data-as-of", re.I)
 _RAW_END = {tag: re.compile(rf"</{tag}\s*>", re.I) for tag in ("script", "style")}
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _CUT = "\x00"  # between two runs of Chinese in the joined text: no bigram spans it
@@ -95,6 +97,50 @@ def indexed_text(fragment: str) -> str:
             stack.pop()
     text = "".join(parts)
     return html.unescape(text) if "&" in text else text
+
+
+def without_dated(fragment: str) -> str:
+    """``fragment`` without the elements marked ``data-as-of``, whatever they hold.
+
+    The templates mark so what changes with the build date (a notice's status and
+    remaining working days, the "as of" dates): left out of the copy Pagefind is
+    given, and so of the search shard's cache key made of it, they keep both the
+    same from one day to the next (and nobody searches for them).
+    """
+    if _AS_OF_ANYWHERE.search(fragment) is None:
+        return fragment
+    kept: list[str] = []
+    start = pos = depth = 0  # start: where the text to keep begins; depth: open elements being cut
+    while (match := _TAG.search(fragment, pos)) is not None:
+        pos = match.end()
+        closing, name, attrs = match.groups()
+        if name is None:
+            continue
+        tag = name.lower()
+        whole = tag in _VOID or attrs.endswith("/")  # no end tag to wait for
+        if not closing and tag in _RAW_END:  # to its end tag whatever it holds
+            close = _RAW_END[tag].search(fragment, pos)
+            end = close.end() if close else len(fragment)
+        else:
+            end = pos
+        if depth:
+            if not whole:
+                depth += -1 if closing else 1 if end == pos else 0
+            pos = end
+            if depth == 0:
+                start = pos
+        elif not closing and _AS_OF.search(attrs):
+            kept.append(fragment[start : match.start()])
+            pos = end
+            if whole or end != match.end():
+                start = pos
+            else:
+                depth = 1
+        else:
+            pos = end
+    if depth == 0:
+        kept.append(fragment[start:])
+    return "".join(kept)
 
 
 def _classes(attrs: str) -> frozenset[str]:

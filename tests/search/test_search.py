@@ -223,6 +223,9 @@ def test_bundle_is_reused_and_a_damaged_one_is_not(tmp_path: Path, monkeypatch: 
     assert around[page] != files[page]
     monkeypatch.setattr(search_mod, "_pagefind", refuse)
     assert search_mod.search_index(site, around) == fresh  # menus, footer, head: not indexed, nothing to redo
+    next_day = {path: re.sub("（截至 [^）]+）|还剩 [0-9]+ 个".encode(), "（截至 明天）".encode(), content) for path, content in files.items()}
+    assert next_day[page] != files[page]
+    assert search_mod.search_index(site, next_day) == fresh  # what changes with the build date is not indexed
     changed = dict(files)
     changed[page] = changed[page].replace("现予以公示".encode(), "现予以公布".encode())
     with pytest.raises(AssertionError, match="Pagefind ran"):

@@ -6,7 +6,13 @@ import re
 
 import pytest
 
-from sunshine.outputs.searchtext import COMPANION_WEIGHT, MARK, companion, indexed_text
+from sunshine.outputs.searchtext import (
+    COMPANION_WEIGHT,
+    MARK,
+    companion,
+    indexed_text,
+    without_dated,
+)
 
 
 def _words(fragment: str) -> list[str]:
@@ -66,3 +72,19 @@ def test_entities_void_and_self_closed_tags_comments() -> None:
 
 def test_class_is_matched_as_a_whole_attribute_and_word() -> None:
     assert indexed_text('<p data-class="toc">留</p><p class="tocx">也留</p><p class=toc>去</p>') == "留也留"
+
+
+@pytest.mark.parametrize(
+    ("fragment", "kept"),
+    [
+        ('<p>状态：<span class="status" data-as-of>公示中，还剩 <b>3</b> 个工作日</span>。</p>', "<p>状态：。</p>"),
+        ("<div data-as-of><div>甲<div>乙</div></div><br>丙<img src=x /></div>丁", "丁"),
+        ("甲<img data-as-of alt='乙'>丙<span data-as-of/>丁", "甲丙丁"),
+        ('甲<span data-as-of title="a>b">乙<script>var s = "</span>";</script></span>丙', "甲丙"),
+        ('甲<script data-as-of>"</span>"</script>乙', "甲乙"),
+        ('甲<span DATA-AS-OF="">乙<i>丙</i>', "甲"),  # unclosed: to the end
+        ('<p data-as-of-x>甲</p><p x-data-as-of>乙</p><p title="data-as-of">丙</p>', '<p data-as-of-x>甲</p><p x-data-as-of>乙</p><p title="data-as-of">丙</p>'),
+    ],
+)
+def test_what_changes_with_the_build_date_is_cut_out_whole(fragment: str, kept: str) -> None:
+    assert without_dated(fragment) == kept
