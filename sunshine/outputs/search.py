@@ -2,7 +2,7 @@
 
 Every published record page (notices, plans, ratings, free pages; not lists,
 redirects, print sheets, 404 or gone pages) is handed to Pagefind's extended
-build (Chinese word segmentation) through its Python API. The page HTML is not
+build (Chinese word segmentation), run as a command. The page HTML is not
 changed on the site: the copy given to Pagefind holds only the ``<html>`` tag and
 the record's ``<article>``, marked ``data-pagefind-body``, with a hidden block of
 filters (kind, organisation, category, year), meta (title, date as 2020年6月1日,
@@ -12,9 +12,9 @@ another order, a fifth quicker.)
 
 The copies are written into a temporary folder (in ``/dev/shm`` when it has room)
 laid out under the site's path prefix (``/qingxi/notices/a/index.html``) so that
-result URLs carry the prefix, indexed with one ``add_directory`` call (the Python
-API answers one request per 0.1 s, so one call per page would cost seconds) and
-the bundle is read back as ``{"pagefind/...": bytes}``. Pagefind's own UI bundles
+result URLs carry the prefix, indexed by one run of Pagefind's program (found as
+its Python package finds it, ``PAGEFIND_BINARY_PATH`` first) and the bundle is read
+back as ``{"pagefind/...": bytes}``. Pagefind's own UI bundles
 are left out: the site's ``static/js/search.js`` uses only ``pagefind.js`` and its
 worker, wasm and index files.
 
@@ -83,7 +83,7 @@ EXCLUDE = [
 ]
 SCRATCH = "/dev/shm"  # see _scratch
 SCRATCH_SPARE = 256 << 20  # left free there for everything else
-PAGEFIND_AT_ONCE = 2  # Pagefind services indexing shards at the same time, at most one per core
+PAGEFIND_AT_ONCE = 2  # Pagefind runs indexing shards at the same time, at most one per core
 SHARDS = "shards.json"  # {"merge": [the shards below pagefind/, newest first]}
 # What a shard below the newest needs: the browser runs the newest's script and wasm.
 _SHARD_DATA = re.compile(r"^(pagefind-entry\.json|pagefind\.[^/]+\.pf_meta|(index|fragment|filter)/[^/]+)$")
@@ -288,7 +288,7 @@ async def _pagefind_all(shards: list[dict[str, str]]) -> list[dict[str, bytes]]:
 
 async def _pagefind(docs: dict[str, str]) -> dict[str, bytes]:
     """Pagefind's bundle for ``docs`` (paths relative to its folder, in a fixed order)."""
-    from pagefind.index import IndexConfig, PagefindIndex
+    import asyncio
 
     need = 3 * sum(len(text) for text in docs.values())  # the copies (UTF-8: up to 3 bytes each) and the bundle
     with tempfile.TemporaryDirectory(prefix="sunshine-search-", dir=_scratch(need)) as tmp:
@@ -298,25 +298,44 @@ async def _pagefind(docs: dict[str, str]) -> dict[str, bytes]:
             target = src / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
-        # Pagefind 1.5 answers WriteFiles before its (tokio) file writes are done, and
-        # leaving the context kills the service: a file could be cut short (1 build in
-        # 25 had an empty pagefind-entry.json). So the bundle is written to ``out``
-        # explicitly and read back only once complete, with the service still running.
-        # Leaving the context would then write the whole index a second time (as long
-        # as the first write); deleting the index first makes it skip that, so the
-        # service is closed here.
-        config = IndexConfig(output_path=str(Path(tmp, "discard")), exclude_selectors=EXCLUDE)
-        async with PagefindIndex(config=config) as index:
-            result = await index.add_directory(str(src))
-            if result["page_count"] != len(docs):
-                raise RuntimeError(f"Pagefind indexed {result['page_count']} of {len(docs)} pages")
-            await index.write_files(output_path=str(out))
-            bundle = await _settled(out)
-            service = getattr(index, "_service", None)
-            if service is not None and callable(getattr(service, "close", None)):
-                await index.delete_index()  # the context's exit now writes nothing …
-                await service.close()  # … and closes nothing: the service is closed here
+        # Pagefind's command line rather than its Python API's service: the same bundle
+        # byte for byte, a fifth quicker (the service is polled every 0.1 s), and whole
+        # once the process has ended.
+        args = [str(_executable()), "--site", str(src), "--output-path", str(out), "--silent"]
+        for selector in EXCLUDE:
+            args += ["--exclude-selectors", selector]
+        process = await asyncio.create_subprocess_exec(
+            *args, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+        )
+        _, err = await process.communicate()
+        if process.returncode != 0:
+            said = err.decode("utf-8", "replace").strip()[-800:]
+            raise RuntimeError(f"Pagefind stopped with exit code {process.returncode}: {said}")
+        bundle = {
+            p.relative_to(out).as_posix(): p.read_bytes()
+            for p in sorted(out.rglob("*"))
+            if p.is_file() and not _UI_FILES.match(p.name)
+        }
+    if not _complete(bundle):
+        raise RuntimeError("Pagefind left an incomplete index")
+    count = _page_count(bundle)
+    if count != len(docs):
+        raise RuntimeError(f"Pagefind indexed {count} of {len(docs)} pages")
     return canonical_bundle(bundle)
+
+
+def _executable() -> Path:
+    from pagefind.service import get_executable
+
+    found = get_executable()
+    if found is None:  # pragma: no cover - _require_pagefind has asked already
+        raise RuntimeError("Pagefind's program was not found")
+    return found
+
+
+def _page_count(bundle: dict[str, bytes]) -> int:
+    entry = json.loads(bundle["pagefind-entry.json"])
+    return sum(int(language["page_count"]) for language in entry["languages"].values())
 
 
 def _scratch(need: int) -> str | None:
@@ -328,36 +347,6 @@ def _scratch(need: int) -> str | None:
         if os.access(SCRATCH, os.W_OK | os.X_OK) and room.f_bavail * room.f_frsize > 2 * need + SCRATCH_SPARE:
             return SCRATCH
     return None
-
-
-async def _settled(out: Path, timeout: float = 30.0) -> dict[str, bytes]:
-    """The files in ``out`` once Pagefind has finished writing them all."""
-    import asyncio
-
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    previous: dict[str, bytes] | None = None
-    sizes: dict[str, int] | None = None
-    while True:
-        # cheap first: wait until the listing and sizes stop changing, then read and verify
-        now_sizes = {p.relative_to(out).as_posix(): p.stat().st_size for p in out.rglob("*") if p.is_file()}
-        if now_sizes != sizes:
-            sizes = now_sizes
-            if loop.time() > deadline:
-                raise RuntimeError("Pagefind did not finish writing its files")
-            await asyncio.sleep(0.02)
-            continue
-        files = {
-            p.relative_to(out).as_posix(): p.read_bytes()
-            for p in sorted(out.rglob("*"))
-            if p.is_file() and not _UI_FILES.match(p.name)
-        }
-        if files == previous and _complete(files):
-            return files
-        if loop.time() > deadline:
-            raise RuntimeError("Pagefind did not finish writing its files")
-        previous = files
-        await asyncio.sleep(0.02)
 
 
 def _complete(files: dict[str, bytes]) -> bool:

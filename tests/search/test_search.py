@@ -574,19 +574,14 @@ def test_search_page_passes_axe(browser: Any, base_url: str, js: bool) -> None:
         t.context.close()
 
 
-def test_pagefind_writes_the_index_once(site: Site, out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Leaving the index's context must not write the whole index a second time."""
-    from pagefind.index import PagefindIndex
-
-    monkeypatch.delenv(search_mod.ENV_SKIP, raising=False)
-    calls: list[object] = []
-    real = PagefindIndex.write_files
-
-    async def counted(self: Any, *args: Any, **kwargs: Any) -> None:
-        calls.append(kwargs.get("output_path"))
-        await real(self, *args, **kwargs)
-
-    monkeypatch.setattr(PagefindIndex, "write_files", counted)
+def test_a_failing_pagefind_is_reported_with_what_it_said(site: Site, out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    program = tmp_path / "pagefind"
+    program.write_text("#!/bin/sh\necho '写入索引失败' >&2\nexit 3\n", encoding="utf-8")
+    program.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(program))
     files = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*.html")}
-    bundle = search_mod._run(search_mod._pagefind(search_mod.search_documents(site, files)))
-    assert len(calls) == 1 and "pagefind-entry.json" in bundle
+    with pytest.raises(RuntimeError, match="exit code 3: 写入索引失败"):
+        search_mod._run(search_mod._pagefind(search_mod.search_documents(site, files)))
+    program.write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")  # ends well, writes nothing
+    with pytest.raises(RuntimeError, match="incomplete"):
+        search_mod._run(search_mod._pagefind(search_mod.search_documents(site, files)))
