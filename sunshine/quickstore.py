@@ -46,7 +46,7 @@ from .cachefile import engine_fingerprint
 from .gcpause import collector_paused
 from .options import search_enabled
 from .outputs.schedule import next_change
-from .outputs.search import BUNDLE, PLAN, search_index
+from .outputs.search import BUNDLE, PLAN, PlannedShard, search_index
 from .outputs.searchpatch import patch_index
 from .problems import BuildFailed, Problem
 from .qr import adopt_version, encoder_version
@@ -152,7 +152,7 @@ def finish(pending: Pending, site: Site) -> str | None:
         return None
 
 
-def _write_head(snap: Snapshot, skeleton: Site, search: Any, index: Index, *order: list[str]) -> str:
+def _write_head(snap: Snapshot, skeleton: Site, search: list[PlannedShard] | None, index: Index, *order: list[str]) -> str:
     """Write the store's head; ``search``: the plan of the build's search index, if made;
     ``order``: the keys of records, sources, views and pages."""
     ident = secrets.token_hex(8)

@@ -124,8 +124,12 @@ def without_dated(fragment: str) -> str:
         else:
             end = pos
         if depth:
-            if not whole:
-                depth += -1 if closing else 1 if end == pos else 0
+            if whole:  # a void or self-closed tag: nothing opened
+                pass
+            elif closing:
+                depth -= 1
+            elif end == pos:  # not a script or style, which was skipped whole above
+                depth += 1
             pos = end
             if depth == 0:
                 start = pos
