@@ -23,7 +23,7 @@ from typing import Any
 
 from .cachefile import engine_fingerprint, save_json
 from .forkmap import fork_map
-from .personal import find_personal_data, normalise_phone
+from .personal import find_personal_data, may_hold_personal_data, normalise_phone
 from .problems import BODY_FIELD, Problems
 from .site import Record, Site
 
@@ -37,20 +37,23 @@ CODES = ("allow-personal", "personal-data")  # the codes of the problems this st
 def guard_site(site: Site) -> None:
     """Fill ``site.published`` (sorted keys) and scan them for personal data.
 
-    Findings come from the cache where the scanned content is unchanged; the other
-    records are scanned on all cores; problems are reported in record order."""
+    Each record's scan key is made, and findings are taken from the cache where the
+    scanned content is unchanged or scanned anew, on all cores; problems are reported in
+    record order."""
     site.published = sorted(k for k, r in site.records.items() if site.in_edition(r))
     official = _official_values(site)
     cache = _Findings(site.options.root / ".cache" / "guard.json" if site.options.cache else None)
     records = site.published_records()
-    scans = [_prepare(record, official) for record in records]
-    found: list[list[Finding] | None] = [cache.get(scan.key) for scan in scans]
-    misses = [i for i, findings in enumerate(found) if findings is None]
-    for i, scanned in zip(misses, fork_map(_scan, [scans[i] for i in misses], site.options.workers), strict=True):
-        found[i] = scanned
-        cache.put(scans[i].key, scanned)
-    for record, findings in zip(records, found, strict=True):
-        _report(site.problems, record, findings or [])
+
+    def look(record: Record) -> tuple[str, list[Finding]]:
+        """The key of what is scanned of ``record``, and its findings: kept, or scanned now."""
+        scan = _prepare(record, official)
+        findings = cache.get(scan.key)
+        return scan.key, _scan(scan) if findings is None else findings
+
+    for record, (key, findings) in zip(records, fork_map(look, records, site.options.workers), strict=True):
+        cache.put(key, findings)  # in this process: a forked worker's cache is its own
+        _report(site.problems, record, findings)
     cache.save()
 
 
@@ -142,7 +145,8 @@ def _report(problems: Problems, record: Record, findings: list[Finding]) -> None
 def _scan(scan: _Scan) -> list[Finding]:
     record, allowed = scan.record, scan.allowed
     found: list[Finding] = []
-    for field, text in _strings(scan.data, ""):
+    fields = _strings(scan.data, "") if may_hold_personal_data(json.dumps(scan.data, ensure_ascii=False)) else ()
+    for field, text in fields:  # most records hold nothing to look at field by field
         for hit in find_personal_data(text, allowed):
             found.append((record.line_of(field), f"{hit.label}“{hit.value}”不能公开", f"请删除或脱敏为 {hit.masked}", field))
     for hit in find_personal_data(record.body, allowed):

@@ -15,6 +15,7 @@ from .gcpause import collector_paused
 from .guard import guard_site
 from .lastbuild import build_or_reuse
 from .load import load_site
+from .options import search_enabled
 from .outfiles import OutputFiles, Spool
 from .outputs.search import search_index
 from .pagecache import PageCache
@@ -103,13 +104,19 @@ def build(
 
     Unless ``options.cache`` is off, pages whose inputs did not change since the last
     build are taken from the output folder instead of being rendered again. ``then``:
-    as for :func:`build_in_memory`.
+    as for :func:`build_in_memory`; when no search index is made after the render, it
+    is called instead while the files are written (:func:`sunshine.write.write_site`),
+    what the render saw still in ``site.memo["render"]``.
     """
     if pages is None:
         pages = PageCache(options.root, options.output, enabled=options.cache)
+    beside_write = then is not None and not search_enabled()
     with _spool(options) as spool:
-        site, files = build_in_memory(options, pages=pages, then=then, spool=spool)
-        return site, write(site, files, pages)
+        site, files = build_in_memory(
+            options, pages=pages, keep=beside_write, then=None if beside_write else then, spool=spool,
+        )
+        meanwhile = (lambda: then(site)) if then is not None and beside_write else None
+        return site, write(site, files, pages, meanwhile)
 
 
 @contextlib.contextmanager
@@ -124,10 +131,11 @@ def _spool(options: BuildOptions) -> Iterator[Spool | None]:
         yield spool
 
 
-def write(site: Site, files: OutputFiles, pages: PageCache) -> Path:
-    """Write the output folder and tell the page cache what is in it now."""
+def write(site: Site, files: OutputFiles, pages: PageCache, meanwhile: Callable[[], None] | None = None) -> Path:
+    """Write the output folder and tell the page cache what is in it now (``meanwhile``:
+    see :func:`sunshine.write.write_site`)."""
     with collector_paused():
-        out = _timed("write", lambda: write_site(site, files, frozenset(pages.verified)))
+        out = _timed("write", lambda: write_site(site, files, frozenset(pages.verified), meanwhile))
         keys: dict[str, str] = site.memo.get("page_keys", {})
         pages.remember(keys.items(), files)
         pages.save()

@@ -24,8 +24,7 @@ import hashlib
 import json
 import os
 import shutil
-import stat
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -33,12 +32,14 @@ from .manifestsums import read_digests
 from .outfiles import OutputFiles
 from .problems import BuildFailed, Problems
 from .site import Site
+from .writeout import Filling, Work, fill, start
 
 __all__ = ["check_output_dir", "manifest", "patch_site", "write_site"]
 
 _TMP = ".{name}.tmp-"
 _OLD = ".{name}.old-"
 _SPARE = ".{name}.spare"
+APART_MIN = 2000  # output files from which the write runs in a process of its own beside ``meanwhile``
 
 
 def check_output_dir(root: Path, out: Path) -> str | None:
@@ -79,11 +80,16 @@ def _listing(doc: dict[str, Any]) -> dict[str, bytes]:
     return {"manifest.json": text.encode("utf-8"), "SHA256SUMS": lines.encode("utf-8")}
 
 
-def write_site(site: Site, files: Mapping[str, bytes], verified: frozenset[str] = frozenset()) -> Path:
+def write_site(
+    site: Site, files: Mapping[str, bytes], verified: frozenset[str] = frozenset(),
+    meanwhile: Callable[[], None] | None = None,
+) -> Path:
     """Write ``files`` (plus manifest) into the output folder atomically; return it.
 
     ``verified``: paths whose bytes were just read from the current output and found
-    equal (the page cache does that), linked without being read again.
+    equal (the page cache does that), linked without being read again. ``meanwhile``
+    is called while the files are written: for a large site in a process of its own
+    (:mod:`sunshine.writeout`), else before they are.
     """
     out = site.options.output.resolve()
     reason = check_output_dir(site.options.root, out)
@@ -98,15 +104,25 @@ def write_site(site: Site, files: Mapping[str, bytes], verified: frozenset[str] 
     sums = {path: _sha256(files, path) for path in files}
     all_files = OutputFiles.of(files)
     all_files.update(manifest(site, files, sums))
-    previous = read_digests(out)
+    work = Work(tmp, out, all_files, sums, read_digests(out), verified)
+    filling: Filling | None = None
     try:
         if spare.is_dir() and not spare.is_symlink():
             spare.rename(tmp)
         else:
             tmp.mkdir()
-        _update(tmp, out, all_files, sums, previous, verified)
+        if meanwhile is not None and len(all_files) >= APART_MIN:
+            filling = start(work)
+        if meanwhile is not None:
+            meanwhile()
+        if filling is not None:
+            filling.wait()
+        else:
+            fill(work)
         _swap(tmp, out, spare)
     except BaseException:
+        if filling is not None:
+            filling.stop()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out
@@ -115,77 +131,6 @@ def write_site(site: Site, files: Mapping[str, bytes], verified: frozenset[str] 
 def _sha256(files: Mapping[str, bytes], path: str) -> str:
     """A file's SHA-256, without reading it when it is known."""
     return files.sha256(path) if isinstance(files, OutputFiles) else hashlib.sha256(files[path]).hexdigest()
-
-
-def _update(
-    tmp: Path, out: Path, files: OutputFiles, sums: dict[str, str], previous: dict[str, str], verified: frozenset[str]
-) -> None:
-    """Make ``tmp`` hold exactly ``files``, touching only what differs."""
-    have_files: set[str] = set()
-    have_dirs: set[str] = {""}
-    for folder, dirs, names in os.walk(tmp):
-        rel = os.path.relpath(folder, tmp).replace(os.sep, "/")
-        rel = "" if rel == "." else rel + "/"
-        links = [d for d in dirs if os.path.islink(os.path.join(folder, d))]
-        for d in links:  # never write through a link the spare should not hold
-            os.unlink(os.path.join(folder, d))
-            dirs.remove(d)
-        have_dirs.update(rel + d for d in dirs)
-        have_files.update(rel + n for n in names)
-    wanted_dirs: set[str] = set()
-    for rel in files:
-        parent = rel.rpartition("/")[0]
-        while parent and parent not in wanted_dirs:
-            wanted_dirs.add(parent)
-            parent = parent.rpartition("/")[0]
-    for rel in sorted(have_files - files.keys(), reverse=True):  # removed outputs, or a file where a folder goes
-        (tmp / rel).unlink()
-    for rel in sorted(have_dirs - wanted_dirs - {""}, key=lambda d: d.count("/"), reverse=True):
-        shutil.rmtree(tmp / rel, ignore_errors=True)
-    for rel in sorted(wanted_dirs - have_dirs, key=lambda d: d.count("/")):
-        path = tmp / rel
-        if path.is_file() or path.is_symlink():
-            path.unlink()
-        path.mkdir(exist_ok=True)
-    tmp_dir, out_dir = f"{tmp}{os.sep}", f"{out}{os.sep}"
-    for rel in files:  # a stored file is read only if it is to be written
-        target, old = tmp_dir + rel, out_dir + rel
-        digest = sums.get(rel) or files.sha256(rel)
-        same_as_out = previous.get(rel) == digest and (rel in verified or _same_bytes(old, files, rel))
-        if same_as_out:
-            if rel in have_files and _same_file(old, target):
-                continue  # already the current output's file
-            if _link(old, target, files.size(rel)):
-                continue
-        _write(target, files[rel], rel in have_files)
-
-
-def _same_bytes(path: str, files: OutputFiles, rel: str) -> bool:
-    """The file at ``path`` holds ``files[rel]`` (compared only if the sizes agree)."""
-    try:
-        st = os.lstat(path)
-        if stat.S_ISLNK(st.st_mode) or st.st_size != files.size(rel):
-            return False
-        with open(path, "rb") as f:
-            return f.read() == files[rel]
-    except OSError:
-        return False
-
-
-def _same_file(a: str, b: str) -> bool:
-    """``b`` is ``a`` itself (one inode), and not a link to it."""
-    try:
-        sa, sb = os.lstat(a), os.lstat(b)
-    except OSError:
-        return False
-    return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino) and not stat.S_ISLNK(sb.st_mode)
-
-
-def _write(target: str, content: bytes, exists: bool) -> None:
-    if exists:
-        os.unlink(target)  # never write through a link into the current output
-    with open(target, "wb") as f:
-        f.write(content)
 
 
 def patch_site(site: Site, changed: Mapping[str, bytes | None], sums: MutableMapping[str, str]) -> Path:
@@ -270,20 +215,6 @@ def _replace(target: Path, content: bytes) -> None:
     except BaseException:
         part.unlink(missing_ok=True)
         raise
-
-
-def _link(old: str, new: str, size: int) -> bool:
-    """Hard-link ``old`` (the current output's file) to ``new``, replacing ``new``."""
-    try:
-        st = os.lstat(old)
-        if stat.S_ISLNK(st.st_mode) or st.st_size != size:
-            return False
-        if os.path.lexists(new):
-            os.unlink(new)
-        os.link(old, new)
-        return True
-    except OSError:
-        return False
 
 
 def _swap(tmp: Path, out: Path, spare: Path) -> None:

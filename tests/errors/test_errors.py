@@ -324,7 +324,7 @@ def test_an_unreadable_template_is_reported(
 def test_a_full_disk_while_writing_leaves_the_site_as_it_was(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import sunshine.write
+    import sunshine.writeout
 
     root = _copy(HERE / "ok" / "string-no", tmp_path)
     assert _run(capsys, "build", "--root", str(root), "--now", NOW)[0] == 0
@@ -335,7 +335,7 @@ def test_a_full_disk_while_writing_leaves_the_site_as_it_was(
     def full(target: str, *args: Any) -> None:
         raise OSError(28, "No space left on device", target)
 
-    monkeypatch.setattr(sunshine.write, "_write", full)
+    monkeypatch.setattr(sunshine.writeout, "_write", full)
     before, listing = _snapshot(root / "site"), _listing(root)
     code, out, err = _run(capsys, "build", "--root", str(root), "--now", NOW, "--no-cache")
     assert (code, out) == (1, "")

@@ -8,6 +8,7 @@ import dataclasses
 import hashlib
 import multiprocessing
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -127,9 +128,9 @@ def _spy_on_write(monkeypatch: pytest.MonkeyPatch, which: str) -> dict[str, Stor
     seen: dict[str, Stored | None] = {}
     write_site = pipeline.write_site
 
-    def spy(site: object, files: OutputFiles, verified: frozenset[str]) -> Path:
+    def spy(site: object, files: OutputFiles, verified: frozenset[str], meanwhile: Callable[[], None] | None) -> Path:
         seen.update({path: files.stored(path) for path in (files if which == "files" else verified)})
-        return write_site(site, files, verified)  # type: ignore[arg-type]
+        return write_site(site, files, verified, meanwhile)  # type: ignore[arg-type]
 
     monkeypatch.setattr(pipeline, "write_site", spy)
     return seen

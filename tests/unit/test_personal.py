@@ -367,3 +367,26 @@ def test_the_quick_ten_digit_check_never_hides_a_candidate() -> None:
     for text in ("(0571) 6488 1234", "（0571）-6488 1234", "+86 138-1234-5678", "110105 19900307 1239"):
         assert personal._TEN_DIGITS.search(text)
     assert matched > 500  # the generator does produce candidates
+
+
+def test_the_json_of_many_values_answers_for_each_of_them() -> None:
+    """The guard checks a record's fields at once, in their JSON (sunshine/guard.py):
+    whatever a field would show, its JSON among other values, escaped and quoted, must
+    pass the pre-check too."""
+    import json
+    import random
+
+    from sunshine.personal import may_hold_personal_data
+
+    rng = random.Random(20201207)
+    alphabet = ["0", "1", "3", "5", "7", "8", "9", " ", "-", "(", ")", "（", "）", "+", "86", "0571", "138",
+                "党", "X", ".", "@", "a.b", "example.cn", "\n", "\t", '"', "\\", "\r\n", "\x01"]
+    found = 0
+    for _ in range(20000):
+        values = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24))) for _ in range(rng.randint(1, 4))]
+        doc = {"title": values[0], "people": [{"name": v, "note": 3} for v in values[1:]], "year": 2020}
+        if any(find_personal_data(v) for v in values):
+            found += 1
+            assert may_hold_personal_data(json.dumps(doc, ensure_ascii=False)), values
+    assert found > 300  # the generator does produce personal data
+    assert not may_hold_personal_data(json.dumps({"title": "关于2020年党费收缴情况的公示", "amount": 1234.5}, ensure_ascii=False))

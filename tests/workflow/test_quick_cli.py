@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from sunshine import cli, pipeline, quickstore
+from sunshine import cli, pipeline, quickstore, write, writeout
 from sunshine.lastbuild import _state_file, build_or_reuse
 from sunshine.outputs import search as search_mod
 from sunshine.site import BuildOptions
@@ -260,8 +260,17 @@ def _files(folder: Path) -> dict[str, Path]:
     return {p.relative_to(folder).as_posix(): p for p in folder.rglob("*") if p.is_file()}
 
 
-def test_a_build_failing_after_its_render_leaves_no_store_to_trust(builds: Builds, sample_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*args: Any, **kwargs: Any) -> Any:
+@pytest.mark.parametrize("kept", [True, False], ids=["store-kept", "store-not-reached"])
+def test_a_build_failing_after_its_render_leaves_no_store_to_trust(
+    builds: Builds, sample_root: Path, monkeypatch: pytest.MonkeyPatch, kept: bool,
+) -> None:
+    """The write fails once the new store's entries are written (``kept``: with no search
+    index they are written while the site is, else before), or before they are: the
+    store left must never patch an output it does not describe."""
+
+    def refuse(site: Any, files: Any, verified: Any = frozenset(), meanwhile: Any = None) -> Any:
+        if meanwhile is not None and kept:
+            meanwhile()
         raise OSError("disk full")
 
     add_to_body(sample_root, "content/plans/2020-dangjian-gongzuo-yaodian.md", "\n\n")  # a first edit, applied quickly
@@ -270,14 +279,15 @@ def test_a_build_failing_after_its_render_leaves_no_store_to_trust(builds: Build
     path.write_text(path.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: （更正）", 1), encoding="utf-8")
     with pytest.MonkeyPatch.context() as patch, pytest.raises(OSError):
         patch.setattr(pipeline, "write_site", refuse)
-        builds()  # a full build: its entries are written, then writing the site fails
+        builds()  # a full build: writing the site fails
     assert builds.full == 2
     head, _ = quickstore._paths(builds.options)
-    assert not head.exists()
+    reusable = head.exists()
+    assert reusable == (not kept and not search_mod.search_enabled())  # untouched: it describes the output as it is
     path.write_text(path.read_text(encoding="utf-8").replace("\ntitle: （更正）", "\ntitle: ", 1), encoding="utf-8")
     add_to_body(sample_root, SAMPLE_NOTICE, ANCHOR)
-    builds()  # only a body differs from the last good build, but the store is gone
-    assert builds.full == 3
+    builds()  # only a body differs from the last good build
+    assert builds.full == (2 if reusable else 3)
     builds.assert_same_as_full_build()
 
 
@@ -318,3 +328,24 @@ def test_a_store_that_cannot_be_made_only_costs_time(sample_root: Path, monkeypa
     assert not builds().problems
     assert builds.full == 3
     builds.assert_same_as_full_build()
+
+
+def test_without_search_the_store_is_kept_while_the_site_is_written_apart(
+    sample_root: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A full build with no search index keeps its quick-rebuild store while another
+    process writes the output (sunshine/writeout.py); the store serves the next edit."""
+    monkeypatch.setenv("SUNSHINE_NO_SEARCH", "1")
+    monkeypatch.setattr(write, "APART_MIN", 1)
+    started: list[writeout.Filling | None] = []
+    real = writeout.start
+    monkeypatch.setattr(write, "start", lambda work: started.append(real(work)) or started[-1])
+    made = Builds(sample_root, monkeypatch)
+    made()
+    assert made.full == 1 and len(started) == 1
+    assert started[0] is not None and started[0].process.returncode == 0
+    add_to_body(sample_root, SAMPLE_NOTICE, ANCHOR)
+    made()
+    assert made.full == 1 and len(started) == 1  # patched from the store, not built again
+    assert ADDED in (made.out / SAMPLE_NOTICE_PAGE).read_text(encoding="utf-8")
+    made.assert_same_as_full_build()
