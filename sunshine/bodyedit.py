@@ -44,8 +44,7 @@ from jinja2 import meta as jinja_meta
 from jinja2 import nodes
 
 from .bodies import link_map, render_body
-from .guard import CODES as GUARD_CODES
-from .guard import guard_record
+from .guard import guard_body
 from .load import read_source
 from .manifestsums import ManifestDigests
 from .outputs import feeds
@@ -192,14 +191,14 @@ def quick_rebuild(
         edits.append((new, dataclasses.replace(record, body=new.body, body_line=new.body_line)))
     keys = {record.key for _, record in edits}
     problems = Problems(strict=options.strict)
-    problems.extend(p for p in site.problems if not (p.path in keys and (p.field == BODY_FIELD or p.code in GUARD_CODES)))
+    problems.extend(p for p in site.problems if not (p.path in keys and p.field == BODY_FIELD))  # the body's are found again
     published = set(site.published)
     views: dict[str, RecordView] = {}
     changes: dict[str, frozenset[str]] = {}
     for _, record in edits:
         if record.key not in published:
             continue  # not in this edition: nothing shows its body
-        guard_record(site, record, problems)
+        guard_body(site, record, problems)
         rendered = render_body(record, snap.links)
         report_body(problems, record.key, rendered)
         old_view = snap.state.views[record.key]

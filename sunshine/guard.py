@@ -29,7 +29,7 @@ from .site import Record, Site
 
 Finding = tuple[int, str, str, str]  # line, message, hint, field
 
-__all__ = ["CODES", "guard_record", "guard_site"]
+__all__ = ["CODES", "guard_body", "guard_site"]
 
 CODES = ("allow-personal", "personal-data")  # the codes of the problems this stage reports
 
@@ -57,9 +57,13 @@ def guard_site(site: Site) -> None:
     cache.save()
 
 
-def guard_record(site: Site, record: Record, problems: Problems) -> None:
-    """Scan one record of ``site`` again (after an edit of its body) into ``problems``."""
-    _report(problems, record, _scan(_prepare(record, _official_values(site))))
+def guard_body(site: Site, record: Record, problems: Problems) -> None:
+    """Scan the body of one record of ``site`` again, after an edit of its body alone, into
+    ``problems``. Its fields and their lines are as the last build scanned them, and so
+    are the findings in them and the ``allow_personal`` warnings, which the caller keeps."""
+    allowed = _official_values(site) | {entry.value for entry in record.fields.allow_personal}
+    for line, message, hint, field in _scan_body(record, allowed):
+        problems.add(record.key, line, field, message, hint, code="personal-data")
 
 
 class _Findings:
@@ -149,6 +153,11 @@ def _scan(scan: _Scan) -> list[Finding]:
     for field, text in fields:  # most records hold nothing to look at field by field
         for hit in find_personal_data(text, allowed):
             found.append((record.line_of(field), f"{hit.label}“{hit.value}”不能公开", f"请删除或脱敏为 {hit.masked}", field))
+    return found + _scan_body(record, allowed)
+
+
+def _scan_body(record: Record, allowed: set[str]) -> list[Finding]:
+    found: list[Finding] = []
     for hit in find_personal_data(record.body, allowed):
         line = record.body_line + record.body[: hit.start].count("\n")
         found.append((line, f"{hit.label}“{hit.value}”不能公开", f"请删除或脱敏为 {hit.masked}", BODY_FIELD))

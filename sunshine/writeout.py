@@ -11,8 +11,10 @@ process is started afresh, not forked: a forked one would share the build's memo
 every page the store's pickling touches (reference counts are writes) would then be
 copied. It imports only the standard library and :mod:`sunshine.outfiles`, is handed
 the folders and files as one pickle on its standard input and answers with one pickle
-on its standard output: ``None``, or the ``OSError`` it met, raised again by
-:meth:`Filling.wait` as it was, so a failed write is reported the same either way.
+on its standard output: ``None``, or the exception it met (an ``OSError`` such as a full
+disk), raised again by :meth:`Filling.wait` as it was, so a failed write is reported the
+same either way. What it says on its standard error is kept from the clerk, but for its
+last line when it ended without an answer.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from .outfiles import OutputFiles
 __all__ = ["Filling", "Work", "fill", "start"]
 
 _PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent)
+_DIED = object()  # no answer: the process ended before it gave one
 
 
 @dataclass(frozen=True)
@@ -149,28 +152,24 @@ class Filling:
         self.process = process
 
     def wait(self) -> None:
-        """Wait for the folder to be filled; raise the ``OSError`` the process met."""
-        assert self.process.stdout is not None
-        with self.process.stdout as stream:
-            answer = stream.read()
-        code = self.process.wait()
+        """Wait for the folder to be filled; raise what the process met, as it was."""
+        answer, said = self.process.communicate()
         try:
-            failure = pickle.loads(answer) if answer else RuntimeError()
+            failure = pickle.loads(answer) if answer else _DIED
         except Exception:  # a half-written answer: the process was killed
-            failure = RuntimeError()
-        if failure is None and code == 0:
+            failure = _DIED
+        if failure is None and self.process.returncode == 0:
             return
-        if isinstance(failure, OSError):
+        if isinstance(failure, BaseException):
             raise failure
-        raise OSError(f"写入输出文件夹的进程意外结束（退出码 {code}）")
+        last = said.decode("utf-8", "replace").strip().splitlines()[-1:]  # never a traceback for the clerk
+        raise OSError(f"写入输出文件夹的进程意外结束（退出码 {self.process.returncode}）" + (f"：{last[0]}" if last else ""))
 
     def stop(self) -> None:
         """End the process (the build stops): it must not write on while ``tmp`` is removed."""
         if self.process.poll() is None:
             self.process.kill()
-        self.process.wait()
-        if self.process.stdout is not None:
-            self.process.stdout.close()
+        self.process.communicate()
 
 
 def start(work: Work) -> Filling | None:
@@ -179,25 +178,30 @@ def start(work: Work) -> Filling | None:
     env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_PARENT, env.get("PYTHONPATH", "")) if p)
     try:
         process = subprocess.Popen(
-            [sys.executable, "-m", "sunshine.writeout"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
+            [sys.executable, "-m", "sunshine.writeout"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
         )
     except OSError:
         return None
-    assert process.stdin is not None
+    stdin, process.stdin = process.stdin, None  # all it gets: communicate() must not flush it
+    assert stdin is not None
     try:
-        with process.stdin:
-            pickle.dump(work, process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        with stdin:
+            pickle.dump(work, stdin, protocol=pickle.HIGHEST_PROTOCOL)
     except BrokenPipeError:  # it ended before reading: wait() says why
         pass
     return Filling(process)
 
 
 def _main(stdin: IO[bytes], stdout: IO[bytes]) -> int:
-    work = pickle.load(stdin)
     try:
-        fill(work)
-    except OSError as exc:
-        pickle.dump(exc, stdout)
+        fill(pickle.load(stdin))
+    except BaseException as exc:  # handed back whole: the build raises it as its own write would
+        try:
+            answer = pickle.dumps(exc)
+        except Exception:  # an exception that cannot be pickled: its words
+            answer = pickle.dumps(RuntimeError(f"{type(exc).__name__}: {exc}"))
+        stdout.write(answer)
         return 1
     pickle.dump(None, stdout)
     return 0

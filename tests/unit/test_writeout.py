@@ -15,6 +15,7 @@ import pytest
 from conftest import NOTICE, build_site, make_site
 
 from sunshine import write, writeout
+from sunshine.outfiles import OutputFiles
 from sunshine.site import Site
 from sunshine.writeout import Filling
 
@@ -141,3 +142,17 @@ def test_without_a_process_the_write_is_done_here(tmp_path: Path, monkeypatch: p
     write.write_site(site, files, meanwhile=lambda: order.append("meanwhile"))
     assert order == ["meanwhile"]
     assert {k: v for k, v in _tree(site.options.root / "site").items() if k not in ("manifest.json", "SHA256SUMS")} == files
+
+
+def test_what_else_the_process_meets_is_raised_here_as_it_was(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    """A fault of the engine's own (here a value that is no file's bytes) is not hidden
+    as a write error, and the process's traceback is not shown."""
+    files = OutputFiles()
+    files._items["index.html"] = 5  # type: ignore[assignment]
+    (tmp_path / "new").mkdir()
+    work = writeout.Work(tmp_path / "new", tmp_path / "out", files, {"index.html": "0" * 64}, {}, frozenset())
+    filling = writeout.start(work)
+    assert filling is not None
+    with pytest.raises(AttributeError, match="read"):
+        filling.wait()
+    assert "Traceback" not in capfd.readouterr().err

@@ -157,6 +157,27 @@ def test_personal_data_in_a_body_is_refused_and_nothing_is_written(sample_root: 
     assert_same_as_full_build(rebuilder)
 
 
+def test_a_body_edit_keeps_what_the_guard_found_in_the_fields(sample_root: Path, counter: Counter) -> None:
+    """A quick rebuild scans only the edited body: the record's fields, and so the
+    ``allow_personal`` warnings and what is allowed, are as the full build found them."""
+    path = sample_root / SAMPLE_NOTICE
+    source = path.read_text(encoding="utf-8")
+    allowed = "allow_personal:\n  - value: '13812345678'\n    reason: 本人书面同意公开联系电话\n"
+    path.write_text(source.replace("\ntitle: ", f"\n{allowed}title: ", 1).replace(
+        "\nsummary: ", "\nsummary: 联系人手机13812345678。", 1), encoding="utf-8")
+    rebuilder = Rebuilder(options_for(sample_root))
+    assert rebuilder.rebuild().ok and counter.full == 1
+    add_to_body(sample_root, SAMPLE_NOTICE, "以下三名同志拟列为发展对象", "联系人手机13812345678，或座机0571-8765 4321。")
+    quick = rebuilder.rebuild([SAMPLE_NOTICE])
+    assert counter.full == 1
+    full = Rebuilder(options_for(sample_root)).rebuild()
+    assert (quick.ok, quick.problems, quick.warnings) == (full.ok, full.problems, full.warnings)
+    found = quick.problems + quick.warnings
+    assert not quick.ok and [line for line in found if "不能公开" in line] == [
+        next(line for line in found if "0571-8765 4321" in line)]  # the allowed mobile, in the summary and the body, is not
+    assert any("allow_personal[0]" in line and "13812345678" in line for line in found)
+
+
 def test_a_broken_link_is_reported_as_a_full_build_reports_it(sample_root: Path, rebuilder: Rebuilder, counter: Counter) -> None:
     add_to_body(sample_root, SAMPLE_NOTICE, "以下三名同志拟列为发展对象", "详见[另一份公示](no-such-notice.md)。")
     quick = rebuilder.rebuild([SAMPLE_NOTICE])
