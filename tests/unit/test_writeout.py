@@ -12,33 +12,20 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from conftest import NOTICE, build_site, make_site
+from test_write import OLD, _fill, _siblings, _site, _tree
 
 from sunshine import write, writeout
 from sunshine.outfiles import OutputFiles
 from sunshine.site import Site
 from sunshine.writeout import Filling
 
-OLD = {"index.html": b"old home\n", "notices/old/index.html": b"old notice\n"}
 
-
-def _site(tmp_path: Path) -> tuple[Site, dict[str, bytes]]:
-    root = make_site(tmp_path / "root", {"content/notices/a.md": NOTICE})
-    return build_site(root)
-
-
-def _fill(folder: Path, files: dict[str, bytes]) -> None:
-    for rel, content in files.items():
-        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
-        (folder / rel).write_bytes(content)
-
-
-def _tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def _beside(root: Path) -> list[str]:
-    return sorted(p.name for p in root.iterdir() if p.name not in (".cache", ".site.spare"))
+def _old_site(tmp_path: Path) -> tuple[Site, dict[str, bytes], Path]:
+    """A site, its files, and its output folder holding an older site."""
+    site, files = _site(tmp_path)
+    out = site.options.root / "site"
+    _fill(out, OLD)
+    return site, files, out
 
 
 @pytest.fixture
@@ -65,9 +52,7 @@ def apart(monkeypatch: pytest.MonkeyPatch) -> list[Filling]:
 def test_apart_the_folder_is_what_the_write_here_makes(
     tmp_path: Path, apart: list[Filling], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    site, files = _site(tmp_path)
-    out = site.options.root / "site"
-    _fill(out, OLD)
+    site, files, out = _old_site(tmp_path)
     called: list[bool] = []
     write.write_site(site, files, meanwhile=lambda: called.append(True))
     assert called == [True] and len(apart) == 1 and apart[0].process.returncode == 0
@@ -93,14 +78,12 @@ def test_apart_a_second_write_links_the_unchanged_files(tmp_path: Path, apart: l
 def test_apart_a_failing_write_is_the_same_error_and_leaves_the_old_site(
     tmp_path: Path, apart: list[Filling], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    site, files = _site(tmp_path)
-    out = site.options.root / "site"
-    _fill(out, OLD)
+    site, files, out = _old_site(tmp_path)
     clash = {**files, "notices": b"a file where a folder must go"}
     with pytest.raises(OSError) as failed:
         write.write_site(site, clash, meanwhile=lambda: None)
     assert _tree(out) == OLD
-    assert _beside(site.options.root) == ["config.yaml", "content", "site"]
+    assert _siblings(site.options.root) == ["config.yaml", "content", "site"]
     monkeypatch.undo()  # the same write in this process
     with pytest.raises(OSError) as here:
         write.write_site(site, clash)
@@ -109,9 +92,7 @@ def test_apart_a_failing_write_is_the_same_error_and_leaves_the_old_site(
 
 
 def test_a_build_stopped_while_writing_apart_leaves_the_old_site(tmp_path: Path, apart: list[Filling]) -> None:
-    site, files = _site(tmp_path)
-    out = site.options.root / "site"
-    _fill(out, OLD)
+    site, files, out = _old_site(tmp_path)
 
     def interrupted() -> None:
         raise KeyboardInterrupt
@@ -120,18 +101,16 @@ def test_a_build_stopped_while_writing_apart_leaves_the_old_site(tmp_path: Path,
         write.write_site(site, files, meanwhile=interrupted)
     assert apart[0].process.returncode is not None  # no process left writing
     assert _tree(out) == OLD
-    assert _beside(site.options.root) == ["config.yaml", "content", "site"]
+    assert _siblings(site.options.root) == ["config.yaml", "content", "site"]
 
 
 def test_a_process_that_dies_is_a_write_error(tmp_path: Path, apart: list[Filling], monkeypatch: pytest.MonkeyPatch) -> None:
-    site, files = _site(tmp_path)
-    out = site.options.root / "site"
-    _fill(out, OLD)
+    site, files, out = _old_site(tmp_path)
     monkeypatch.setattr(writeout.sys, "executable", "/bin/false")  # starts, reads nothing, answers nothing
     with pytest.raises(OSError, match="写入输出文件夹的进程意外结束（退出码 1）"):
         write.write_site(site, files, meanwhile=lambda: None)
     assert _tree(out) == OLD
-    assert _beside(site.options.root) == ["config.yaml", "content", "site"]
+    assert _siblings(site.options.root) == ["config.yaml", "content", "site"]
 
 
 def test_without_a_process_the_write_is_done_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
