@@ -47,7 +47,7 @@ from .gcpause import collector_paused
 from .options import search_enabled
 from .outputs.schedule import next_change
 from .outputs.search import BUNDLE, PLAN, PlannedShard, search_index
-from .outputs.searchpatch import patch_index
+from .outputs.searchedits import edit_index
 from .problems import BuildFailed, Problem
 from .qr import adopt_version, encoder_version
 from .render import RenderState, make_environment
@@ -311,17 +311,17 @@ def rebuild(
 
 
 def _search_files(snap: Snapshot, written: dict[str, bytes], edited: list[Record]) -> dict[str, bytes | None]:
-    """The search index's files that change with the pages ``written``: the shards
-    holding an edited record's page are made again (:mod:`sunshine.outputs.searchpatch`),
-    the others stay as they are."""
+    """The search index's files that change with the pages ``written``: the pages edited
+    since the last full build are indexed in a shard of their own
+    (:mod:`sunshine.outputs.searchedits`), the other shards stay as they are."""
     keys = {record.key for record in edited if record.url and output_path(record.url) in written}
     if not keys:
         return {}
     assert snap.sums is not None
     sums = snap.sums
     files = cast(dict[str, bytes], ChainMap(written, snap.files))
-    patched = patch_index(snap.site, files, snap.search, keys) if snap.search else None
-    if patched is None:  # a store without the plan: the whole index
+    patched = edit_index(snap.site, files, snap.search, keys) if snap.search else None
+    if patched is None:  # a store without the plan, an output without its listing: the whole index
         patched = search_index(snap.site, files), lambda path: path.startswith(BUNDLE)
     bundle, owned = patched
     changes: dict[str, bytes | None] = {

@@ -44,7 +44,7 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Coroutine, Mapping
+from collections.abc import Coroutine, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -59,7 +59,7 @@ from ..site import Record, Site
 from ..views import cn_date
 from .searchcache import bundle_key, load_bundle, prune, save_bundle
 from .searchcanon import canonical_bundle
-from .searchshards import SHARD_PAGES, Shard, plan_shards
+from .searchshards import EDITS, SHARD_PAGES, Shard, plan_shards
 from .searchtext import companion, without_dated
 
 __all__ = [
@@ -67,6 +67,7 @@ __all__ = [
     "ENV_SKIP",
     "EXCLUDE",
     "canonical_bundle",
+    "listing",
     "search_documents",
     "search_enabled",
     "search_index",
@@ -130,9 +131,19 @@ def search_index(site: Site, files: Mapping[str, bytes]) -> dict[str, bytes]:
     ]
     top = max(made)
     bundle = {path: content for shard in sorted(made, reverse=True) for path, content in place(shard, made[shard], shard == top).items()}
-    listing = {"merge": [shard.name for shard in sorted(made, reverse=True) if shard != top]}
-    bundle[BUNDLE + SHARDS] = json.dumps(listing, ensure_ascii=False).encode("utf-8")
+    bundle[BUNDLE + SHARDS] = listing(made)
     return dict(sorted(bundle.items()))
+
+
+def listing(shards: Iterable[Shard], edits: Mapping[str, str] | None = None, twins: Mapping[str, Any] | None = None) -> bytes:
+    """``pagefind/shards.json``: the shards below the newest, newest first; after a quick
+    rebuild also the edits shard, with what it replaces (:mod:`sunshine.outputs.searchedits`)."""
+    doc: dict[str, Any] = {"merge": [shard.name for shard in sorted(shards, reverse=True)[1:]]}
+    if edits:
+        doc["merge"].append(EDITS.name)
+        doc["edits"] = dict(sorted(edits.items()))
+        doc["twins"] = dict(twins or {})
+    return json.dumps(doc, ensure_ascii=False).encode("utf-8")
 
 
 def bundles(

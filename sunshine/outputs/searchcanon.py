@@ -19,11 +19,11 @@ import re
 import struct
 from typing import Any
 
-__all__ = ["canonical_bundle"]
+__all__ = ["SIGNATURE", "canonical_bundle"]
 
 log = logging.getLogger("sunshine")
 
-_SIGNATURE = b"pagefind_dcd"
+SIGNATURE = b"pagefind_dcd"
 _META = re.compile(r"^pagefind\.(?P<hash>(?P<lang>[^_]+)_[0-9a-f]+)\.pf_meta$")
 _FILTER = re.compile(r"^filter/(?P<hash>(?P<lang>[^_]+)_[0-9a-f]+)\.pf_filter$")
 
@@ -108,16 +108,16 @@ def _cbor_encode(value: Any) -> bytes:
 def _unpack(content: bytes) -> Any:
     """Decode a Pagefind data file; ValueError unless it re-encodes to the same bytes."""
     raw = gzip.decompress(content)
-    if not raw.startswith(_SIGNATURE):
+    if not raw.startswith(SIGNATURE):
         raise ValueError("no Pagefind signature")
-    value = _cbor_decode(raw[len(_SIGNATURE) :])
-    if _cbor_encode(value) != raw[len(_SIGNATURE) :]:
+    value = _cbor_decode(raw[len(SIGNATURE) :])
+    if _cbor_encode(value) != raw[len(SIGNATURE) :]:
         raise ValueError("CBOR does not round-trip")
     return value
 
 
 def _pack(value: Any) -> bytes:
-    return gzip.compress(_SIGNATURE + _cbor_encode(value), compresslevel=9, mtime=0)
+    return gzip.compress(SIGNATURE + _cbor_encode(value), compresslevel=9, mtime=0)
 
 
 def _digest(content: bytes, lang: str, length: int) -> str:

@@ -1,6 +1,8 @@
-"""The search index after a quick rebuild: only the shards holding an edited page are made again.
+"""The search index after a quick rebuild, made again in the shards holding its edited pages.
 
-A quick rebuild (:mod:`sunshine.quickstore`) changes the bodies of records and
+A quick rebuild normally indexes its edited pages apart (:mod:`sunshine.outputs.searchedits`);
+past that module's limit it makes again the shards that hold them, here. A quick rebuild
+(:mod:`sunshine.quickstore`) changes the bodies of records and
 nothing else, so the pages indexed, their dates and therefore their shards are
 those of the full build it patches, whose plan the store keeps
 (:class:`sunshine.outputs.search.PlannedShard`). The other shards are in the output

@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["SHARD_PAGES", "Shard", "plan_shards"]
+__all__ = ["EDITS", "SHARD_PAGES", "Shard", "plan_shards"]
 
 SHARD_PAGES = 1000
 
@@ -44,6 +44,9 @@ class Shard:
 
 
 _ALL = Shard((0, 0), "all")
+# The pages edited by quick rebuilds since the last full build (:mod:`sunshine.outputs.searchedits`):
+# below every shard of the plan, so never the newest.
+EDITS = Shard((-1, 0), "edits")
 
 
 def plan_shards(dates: Sequence[dt.date], limit: int = SHARD_PAGES) -> list[Shard]:

@@ -19,7 +19,9 @@ import pytest
 from sunshine import cli, pipeline, quickstore, write, writeout
 from sunshine.lastbuild import _state_file, build_or_reuse
 from sunshine.outputs import search as search_mod
+from sunshine.outputs import searchedits
 from sunshine.site import BuildOptions
+from tests.search import bundle
 
 from .conftest import NOW, SAMPLE_NOTICE, SAMPLE_NOTICE_PAGE
 from .test_quick_rebuild import ADDED, BODY_EDITS, add_to_body, on_disk
@@ -54,6 +56,15 @@ class Builds:
         reference = dataclasses.replace(self.options, cache=False, out_dir=self.options.root / "reference")
         _, out = self.real(reference)
         assert on_disk(self.out) == on_disk(out)
+
+    def assert_found_as_after_a_full_build(self) -> None:
+        """Every file but the search index's is what a full build without any cache makes
+        now, and the index answers with the same pages, as that build indexes them, and
+        the same filter counts (after a quick rebuild the edited pages are indexed apart)."""
+        reference = dataclasses.replace(self.options, cache=False, out_dir=self.options.root / "reference")
+        _, out = self.real(reference)
+        assert bundle.outside_the_index(self.out) == bundle.outside_the_index(out)
+        assert bundle.seen(self.out) == bundle.seen(out)
 
 
 @pytest.fixture
@@ -212,29 +223,22 @@ def test_the_search_index_follows_the_edit(builds: Builds, sample_root: Path, mo
     add_to_body(sample_root, SAMPLE_NOTICE, ANCHOR, f"（{word}）")
     builds()
     assert builds.full == 2
-    index = b"".join(p.read_bytes() for p in (builds.out / "pagefind").rglob("*.pf_fragment"))
-    assert index  # gzipped fragments: compared with a full build's below
-    builds.assert_same_as_full_build()
-    manifest = json.loads((builds.out / "manifest.json").read_text(encoding="utf-8"))["files"]
-    assert manifest.keys() == on_disk(builds.out).keys() - {"manifest.json", "SHA256SUMS"}
+    pages, _ = bundle.seen(builds.out)
+    found = [url for url, fragment in pages.items() if word in fragment["content"].replace("\u200b", "")]
+    assert found == ["/qingxi/" + SAMPLE_NOTICE_PAGE.removesuffix("index.html")]
+    builds.assert_found_as_after_a_full_build()
 
 
-def test_an_edit_makes_again_only_the_search_shard_of_its_page(builds: Builds, sample_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("SUNSHINE_NO_SEARCH")
-    monkeypatch.setattr(search_mod, "SHARD_PAGES", 4)  # the sample's pages in several shards
-    builds()
-    assert builds.full == 2
-    shards = json.loads((builds.out / "pagefind/shards.json").read_text(encoding="utf-8"))["merge"]
-    assert len(shards) >= 2
-    before = {rel: path.stat().st_mtime_ns for rel, path in _files(builds.out / "pagefind").items()}
+def _watch_indexing(monkeypatch: pytest.MonkeyPatch) -> tuple[list[list[str]], list[str]]:
+    """Which pages each Pagefind run indexes, and which pages are read for a shard's key."""
     indexed: list[list[str]] = []
-    real = search_mod._index
+    real = search_mod._pagefind
 
-    def counted(site: Any, shards: dict[Any, Any]) -> Any:
-        indexed.append(sorted(shard.name for shard in shards))
-        return real(site, shards)
+    async def counted(docs: dict[str, str]) -> dict[str, bytes]:
+        indexed.append(sorted(docs))
+        return await real(docs)
 
-    monkeypatch.setattr(search_mod, "_index", counted)
+    monkeypatch.setattr(search_mod, "_pagefind", counted)
     keyed: list[str] = []
     real_key = search_mod._key_part
 
@@ -243,16 +247,72 @@ def test_an_edit_makes_again_only_the_search_shard_of_its_page(builds: Builds, s
         return real_key(site, url, *rest)
 
     monkeypatch.setattr(search_mod, "_key_part", key_part)
+    return indexed, keyed
+
+
+def test_an_edit_indexes_only_the_edited_page_and_touches_no_shard(builds: Builds, sample_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SUNSHINE_NO_SEARCH")
+    monkeypatch.setattr(search_mod, "SHARD_PAGES", 4)  # the sample's pages in several shards
+    builds()
+    assert builds.full == 2
+    shards = bundle.listing(builds.out)["merge"]
+    assert len(shards) >= 2
+    before = {rel: path.stat().st_mtime_ns for rel, path in _files(builds.out / "pagefind").items()}
+    indexed, keyed = _watch_indexing(monkeypatch)
     add_to_body(sample_root, SAMPLE_NOTICE, ANCHOR, "（鹭鸶湾水塘清淤议事会）")
     builds()
     assert builds.full == 2
-    assert len(indexed) == 1 and len(indexed[0]) == 1  # one shard indexed
-    assert any(url.endswith("/" + SAMPLE_NOTICE_PAGE) for url in keyed) and len(keyed) <= 4  # the others' pages not even read
-    (name,) = indexed[0]
+    page = "qingxi/" + SAMPLE_NOTICE_PAGE
+    assert indexed == [[page]] and keyed == [page]  # one page indexed, no other page read
     after = {rel: path.stat().st_mtime_ns for rel, path in _files(builds.out / "pagefind").items()}
-    untouched = {rel for rel in before.keys() & after.keys() if before[rel] == after[rel]}
-    other = [s for s in shards if s != name]
-    assert other and all(any(rel.startswith(s + "/") for rel in untouched) for s in other)
+    changed = {rel for rel in after if before.get(rel) != after[rel]}
+    assert changed == {"shards.json"} | {rel for rel in after if rel.startswith("edits/")}
+    listed = bundle.listing(builds.out)
+    assert listed["merge"] == [*shards, "edits"] and list(listed["edits"]) == [page]
+    assert listed["twins"]["kind"] == {"公示公告": 1}
+    builds.assert_found_as_after_a_full_build()
+
+
+def test_edits_gather_in_their_shard_until_a_full_build(builds: Builds, sample_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SUNSHINE_NO_SEARCH")
+    monkeypatch.setattr(search_mod, "SHARD_PAGES", 4)
+    builds()
+    notice = SAMPLE_NOTICE
+    other, other_anchor, other_page = next((r, a, p) for r, a, p in BODY_EDITS if r != notice and r.endswith(".md"))
+    original = (sample_root / notice).read_text(encoding="utf-8")
+    add_to_body(sample_root, notice, ANCHOR, "（第一处修改。）")
+    builds()
+    add_to_body(sample_root, other, other_anchor)
+    builds()
+    assert builds.full == 2
+    assert sorted(bundle.listing(builds.out)["edits"]) == sorted("qingxi/" + p for p in (SAMPLE_NOTICE_PAGE, other_page))
+    builds.assert_found_as_after_a_full_build()
+    (sample_root / notice).write_text(original, encoding="utf-8")  # back as its shard holds it: out of the edits shard
+    builds()
+    assert list(bundle.listing(builds.out)["edits"]) == ["qingxi/" + other_page]
+    builds.assert_found_as_after_a_full_build()
+    builds(now=NOW + dt.timedelta(days=1))  # the next day: a full build, its shards indexed again
+    assert builds.full == 3
+    assert "edits" not in bundle.listing(builds.out) and not (builds.out / "pagefind" / "edits").exists()
+
+
+def test_past_the_edits_limit_the_shards_are_indexed_again(builds: Builds, sample_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With more edited pages than the edits shard takes, the shards of all of them are
+    indexed again, no edits shard is left, and the site is a full build's byte for byte."""
+    monkeypatch.delenv("SUNSHINE_NO_SEARCH")
+    monkeypatch.setattr(search_mod, "SHARD_PAGES", 4)
+    builds()
+    add_to_body(sample_root, SAMPLE_NOTICE, ANCHOR, "（第一处修改。）")
+    builds()
+    assert "edits" in bundle.listing(builds.out)
+    monkeypatch.setattr(searchedits, "EDITS_MAX", 1)
+    other, other_anchor, _ = next((r, a, p) for r, a, p in BODY_EDITS if r != SAMPLE_NOTICE and r.endswith(".md"))
+    indexed, _ = _watch_indexing(monkeypatch)
+    add_to_body(sample_root, other, other_anchor)
+    builds()
+    assert builds.full == 2
+    assert 1 <= len(indexed) <= 2 and sum(map(len, indexed)) <= 8, indexed  # the two pages' shards
+    assert "edits" not in bundle.listing(builds.out)
     builds.assert_same_as_full_build()
 
 

@@ -29,6 +29,8 @@
   var pending = [];
   var parts = [];
   var runId = 0;
+  var superseded = {}; /* Pagefind ids of pages indexed again in the edits shard: never shown */
+  var twins = {}; /* filter -> value -> pages counted twice in Pagefind's totals */
 
   function say(text) {
     statusEl.textContent = "";
@@ -237,7 +239,7 @@
     say("正在搜索…");
     var search = await pagefind.search(state.q || null, { filters: state.filters });
     if (id !== runId) return;
-    var results = search.results;
+    var results = search.results.filter(function (r) { return !superseded[r.id]; });
     var datas = await load(results.slice(0, TOP), id);
     if (!datas) return;
     pending = results.slice(TOP);
@@ -284,16 +286,34 @@
 
   /* The index comes in shards by date: the newest in the bundle folder, the others
      below it, named in shards.json; Pagefind merges them into one search. Without
-     shards.json (a site being uploaded, an older build) the newest shard is searched. */
+     shards.json (a site being uploaded, an older build) the newest shard is searched.
+     After a quick rebuild the edited pages are in the shard "edits" too: "edits" maps
+     their URLs to the ids of their earlier versions, which are left out of results,
+     and "twins" counts them per filter value, taken off the filter totals. */
   async function loadShards() {
     try {
       var response = await fetch(bundle + "shards.json", { cache: "no-cache" });
       if (!response.ok) return [];
       var listing = await response.json();
+      var edits = listing.edits || {};
+      Object.keys(edits).forEach(function (url) { superseded[edits[url]] = true; });
+      twins = listing.twins || {};
       return (listing.merge || []).filter(function (name) { return /^[0-9a-z]+$/.test(name); });
     } catch (err) {
       return [];
     }
+  }
+
+  function withoutTwins(totals) {
+    Object.keys(twins).forEach(function (name) {
+      var counts = totals[name] || {};
+      Object.keys(twins[name]).forEach(function (value) {
+        if (counts[value] === undefined) return;
+        counts[value] -= twins[name][value];
+        if (counts[value] <= 0) delete counts[value];
+      });
+    });
+    return totals;
   }
 
   async function start() {
@@ -306,7 +326,7 @@
     await Promise.all(shards.map(function (name) {
       return pagefind.mergeIndex(bundle + name + "/", { baseUrl: "/" });
     }));
-    buildSelects(await pagefind.filters(), readState());
+    buildSelects(withoutTwins(await pagefind.filters()), readState());
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
       submit();
