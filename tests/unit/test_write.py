@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from conftest import NOTICE, build_site, make_site
 
+from sunshine import write
 from sunshine.problems import BuildFailed
 from sunshine.site import Site
-from sunshine.write import check_output_dir, write_site
+from sunshine.write import check_output_dir, manifest, patch_site, write_site
 
 OLD = {"index.html": b"old home\n", "notices/old/index.html": b"old notice\n"}
 
@@ -152,3 +153,19 @@ def test_the_spare_is_reused_but_never_trusted(tmp_path: Path) -> None:
     write_site(site, files)  # and back: the removed page goes, the rest stays linked
     assert {k: v for k, v in _tree(out).items() if k not in ("manifest.json", "SHA256SUMS")} == files
     assert (out / "index.html").stat().st_ino == kept.st_ino
+
+
+@pytest.mark.parametrize("name", ["new/页面 \"一\".html", "a.html", "zz/last.js"])
+def test_files_added_and_removed_in_place_list_as_a_full_write_would(tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """patch_site (quick rebuilds) writes manifest.json and SHA256SUMS anew only where
+    the files change (not from the records), yet byte for byte as a whole write of the same files."""
+    site, files = _site(tmp_path)
+    write_site(site, files)
+    gone = sorted(files)[len(files) // 2]
+    changed: dict[str, bytes | None] = {name: "新文件\n".encode(), gone: None, sorted(files)[0]: b"changed\n"}
+    sums = {p: hashlib.sha256(c).hexdigest() for p, c in files.items()}
+    with monkeypatch.context() as patch:
+        patch.setattr(write, "manifest", None)  # not called
+        patch_site(site, changed, sums)
+    now = {**{p: c for p, c in files.items() if p != gone}, **{p: c for p, c in changed.items() if c is not None}}
+    assert _tree(site.options.output) == {**now, **manifest(site, now)}
