@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -39,10 +40,10 @@ __all__ = ["EDITS_MAX", "edit_index"]
 
 EDITS_MAX = 200  # pages in the edits shard; past it the shards are indexed again
 
-Files = tuple[dict[str, bytes], Callable[[str], bool]]  # files made, and which old files they replace
+IndexFiles = tuple[dict[str, bytes], Callable[[str], bool]]  # files made, and which old files they replace
 
 
-def edit_index(site: Site, files: Mapping[str, bytes], plan: Sequence[PlannedShard], edited: Collection[str]) -> Files | None:
+def edit_index(site: Site, files: Mapping[str, bytes], plan: Sequence[PlannedShard], edited: Collection[str]) -> IndexFiles | None:
     """The search index's new files once the records ``edited`` (keys) have new pages
     in ``files``, and which files of ``pagefind/`` they replace; None when the whole
     index must be made again."""
@@ -78,43 +79,46 @@ def _edits_before(files: Mapping[str, bytes]) -> dict[str, str] | None:
 def _edits_shard(
     site: Site, files: Mapping[str, bytes], plan: Sequence[PlannedShard], where: Mapping[str, tuple[PlannedShard, str]],
     members: list[str], before: Mapping[str, str],
-) -> Files | None:
+) -> IndexFiles | None:
     pages: list[Page] = []
+    stale = dict(before)  # URL -> the id of the page's version in its shard
+    unknown: dict[Shard, list[str]] = {}  # the pages edited now for the first time, by shard
     for key in members:
+        planned, url = where[key]
         record = site.records.get(key)
         page = indexed_page(site, record, files) if record is not None else None
-        if page is None or page[0] != where[key][1]:
+        if page is None or page[0] != url:
             return None
         pages.append(page)
-    stale = dict(before)
-    for shard in {where[key][0].shard for key in members if where[key][1] not in stale}:
+        if url not in stale:
+            unknown.setdefault(planned.shard, []).append(url)
+    for shard, urls in unknown.items():
         found = _fragment_ids(_shard_folder(site.options.output, shard, plan))
-        if found is None:
+        if found is None or not found.keys() >= set(urls):
             return None
-        stale.update((url, found[url]) for url in (where[k][1] for k in members if where[k][0].shard == shard) if url in found)
-    if any(page[0] not in stale for page in pages):
-        return None
+        stale.update((url, found[url]) for url in urls)
     kept = frozenset(planned.key for planned in plan)
+    fragments: dict[str, tuple[str, dict[str, Any]]] = {}
     bundle: dict[str, bytes] = {}
-    ids: dict[str, str] = {}
     while pages:
         made, _ = bundles(site, {EDITS: pages}, kept)
-        bundle = made[EDITS]
-        ids = _ids_in(bundle)
-        same = {url for url, id_ in ids.items() if stale.get(url) == id_}  # edited back to what its shard holds
+        bundle, fragments = made[EDITS], _fragments(made[EDITS])
+        if fragments.keys() != {page[0] for page in pages}:  # Pagefind wrote other addresses than the plan's
+            return None
+        same = {url for url, (id_, _) in fragments.items() if stale[url] == id_}  # edited back to what its shard holds
         if not same:
             break
         pages = [page for page in pages if page[0] not in same]
     if not pages:
-        bundle, ids = {}, {}
-    edits = {url: stale[url] for url in ids}
-    new = {BUNDLE + SHARDS: listing([planned.shard for planned in plan], edits, _twins(bundle))}
+        bundle, fragments = {}, {}
+    edits = {url: stale[url] for url in fragments}
+    new = {BUNDLE + SHARDS: listing([planned.shard for planned in plan], edits, _twins(fragments))}
     new.update(place(EDITS, bundle, top=False))
     folder = f"{BUNDLE}{EDITS.name}/"
     return new, lambda path: path.startswith(folder)
 
 
-def _shards_again(site: Site, files: Mapping[str, bytes], plan: Sequence[PlannedShard], keys: set[str]) -> Files | None:
+def _shards_again(site: Site, files: Mapping[str, bytes], plan: Sequence[PlannedShard], keys: set[str]) -> IndexFiles | None:
     """The shards holding the pages of ``keys`` indexed again, and no edits shard."""
     patched = patch_index(site, files, plan, keys)
     if patched is None:
@@ -140,22 +144,22 @@ def _fragment_ids(folder: Path) -> dict[str, str] | None:
         return None
 
 
-def _ids_in(bundle: Mapping[str, bytes]) -> dict[str, str]:
-    return {
-        _plan_url(_fragment(content)["url"]): path.removeprefix("fragment/").removesuffix(".pf_fragment")
-        for path, content in bundle.items()
-        if path.startswith("fragment/")
-    }
-
-
-def _twins(bundle: Mapping[str, bytes]) -> dict[str, dict[str, int]]:
-    """Per filter and value, how many pages of ``bundle`` have it."""
-    counts: dict[str, dict[str, int]] = {}
-    for path, content in sorted(bundle.items()):
+def _fragments(bundle: Mapping[str, bytes]) -> dict[str, tuple[str, dict[str, Any]]]:
+    """URL (as the plan has it) -> (id, fragment) of every page in ``bundle``."""
+    found = {}
+    for path, content in bundle.items():
         if path.startswith("fragment/"):
-            for name, values in _fragment(content).get("filters", {}).items():
-                for value in values:
-                    counts.setdefault(name, {})[value] = counts.setdefault(name, {}).get(value, 0) + 1
+            fragment = _fragment(content)
+            found[_plan_url(fragment["url"])] = (path.removeprefix("fragment/").removesuffix(".pf_fragment"), fragment)
+    return found
+
+
+def _twins(fragments: Mapping[str, tuple[str, dict[str, Any]]]) -> dict[str, dict[str, int]]:
+    """Per filter and value, how many of the pages have it."""
+    counts: dict[str, Counter[str]] = {}
+    for _, fragment in fragments.values():
+        for name, values in fragment.get("filters", {}).items():
+            counts.setdefault(name, Counter()).update(values)
     return {name: dict(sorted(values.items())) for name, values in sorted(counts.items())}
 
 
