@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, MutableMapping
+from collections.abc import ItemsView, Iterator, MutableMapping
 from pathlib import Path
 
 __all__ = ["ManifestDigests", "read_digests"]
@@ -99,6 +99,10 @@ class ManifestDigests(MutableMapping[str, str]):
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._parsed())
+
+    def items(self) -> ItemsView[str, str]:
+        """All of them, parsed once (the mixin's view looks each up one by one)."""
+        return self._parsed().items()
 
     def __len__(self) -> int:
         return len(self._parsed())

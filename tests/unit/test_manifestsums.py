@@ -66,6 +66,17 @@ def test_set_values_are_seen_before_and_after_parsing() -> None:
     assert digests["a/index.html"] == "1" * 64 and digests["new/index.html"] == "2" * 64
     digests["a/index.html"] = "3" * 64
     assert dict(digests)["a/index.html"] == "3" * 64
+    digests["b/index.html"] = "4" * 64
+    assert dict(digests.items()) == dict(digests) and dict(digests.items())["b/index.html"] == "4" * 64
+
+
+def test_items_before_parsing_hold_what_was_set() -> None:
+    digests = ManifestDigests(manifest_text(PATHS))
+    digests["a/index.html"] = "1" * 64
+    digests["new/index.html"] = "2" * 64
+    items = dict(digests.items())
+    assert items["a/index.html"] == "1" * 64 and items["new/index.html"] == "2" * 64
+    assert items.keys() == {*PATHS, "new/index.html"}
 
 
 def test_a_damaged_manifest_fails_when_listed(tmp_path: Path) -> None:
