@@ -169,7 +169,11 @@ class PageLog:
 
 
 def watch(page: Any) -> PageLog:
-    """Record every request, console error, uncaught exception and failed request of ``page``."""
+    """Record every request, console error, uncaught exception and failed request of ``page``.
+
+    A request the browser cancelled itself (``net::ERR_ABORTED``: the favicon still
+    loading when a link is followed) is no failure of the site, and made the journeys
+    fail now and then."""
     log = PageLog()
     page.on("request", lambda r: log.requests.append(r.url))
     page.on(
@@ -179,7 +183,7 @@ def watch(page: Any) -> PageLog:
         ),
     )
     page.on("pageerror", lambda e: log.page_errors.append(str(e)))
-    page.on("requestfailed", lambda r: log.failed.append(f"{r.url}: {r.failure}"))
+    page.on("requestfailed", lambda r: log.failed.append(f"{r.url}: {r.failure}") if r.failure != "net::ERR_ABORTED" else None)
     return log
 
 
