@@ -40,6 +40,7 @@ from . import outputstats
 from .cachefile import adopt_fingerprint, engine_fingerprint, package_version, save_json
 from .gcpause import collector_paused
 from .options import SCOPES, THEME_DIR, BuildOptions, search_enabled
+from .outputs.searchwarm import stop as stop_search_service
 from .problems import Problem
 
 if TYPE_CHECKING:
@@ -372,20 +373,25 @@ def _build_or_reuse(options: BuildOptions) -> tuple[BuildSummary, Path]:
     read: list[Snapshot | None] = []  # the quick-rebuild store, read ahead
 
     def read_store() -> None:  # only record files changed: the store is read while the output is checked
+        from .outputs.search import warm_up
         from .quickstore import read_ahead
 
         assert doc is not None
+        warm_up()  # Pagefind loads its dictionary meanwhile, for the edited pages' index
         read.append(read_ahead(options, str(doc["quick"])))
 
-    inputs, intact = _inputs_and_output(options, doc, read_store)
-    kept = reuse(options, inputs.key, doc, intact)
-    if kept is not None:
-        log.debug("no input changed since the last build: output kept as it is")
-        return kept, options.output.resolve()
-    quick = _quick(options, inputs, doc, intact, read[0] if read else None) if doc is not None else None
-    if quick is not None:
-        log.debug("only record bodies changed: output patched")
-        return quick, options.output.resolve()
+    try:
+        inputs, intact = _inputs_and_output(options, doc, read_store)
+        kept = reuse(options, inputs.key, doc, intact)
+        if kept is not None:
+            log.debug("no input changed since the last build: output kept as it is")
+            return kept, options.output.resolve()
+        quick = _quick(options, inputs, doc, intact, read[0] if read else None) if doc is not None else None
+        if quick is not None:
+            log.debug("only record bodies changed: output patched")
+            return quick, options.output.resolve()
+    finally:
+        stop_search_service()
     from .pipeline import build
     from .quickstore import Pending, finish, keep_entries
 

@@ -57,6 +57,7 @@ from ..problems import BuildFailed, Problems
 from ..route import output_path
 from ..site import Record, Site
 from ..views import cn_date
+from . import searchwarm
 from .searchcache import bundle_key, load_bundle, prune, save_bundle
 from .searchcanon import canonical_bundle
 from .searchshards import EDITS, SHARD_PAGES, Shard, plan_shards
@@ -84,6 +85,7 @@ EXCLUDE = [
 ]
 SCRATCH = "/dev/shm"  # see _scratch
 SCRATCH_SPARE = 256 << 20  # left free there for everything else
+WARM_PAGES = 200  # at most this many pages go to a service started ahead (searchwarm), one by one
 PAGEFIND_AT_ONCE = 2  # Pagefind runs indexing shards at the same time, at most one per core
 SHARDS = "shards.json"  # {"merge": [the shards below pagefind/, newest first]}
 # What a shard below the newest needs: the browser runs the newest's script and wasm.
@@ -169,8 +171,19 @@ def bundles(
 def _index(site: Site, shards: dict[Shard, list[Page]]) -> dict[Shard, dict[str, bytes]]:
     """Pagefind's bundle of each shard: the pages prepared on all cores, then indexed."""
     todo = [page for members in shards.values() for page in members]
+    warm = searchwarm.claim()  # started ahead by a quick rebuild (see there), for a few pages
+    if warm is not None and (len(shards) != 1 or len(todo) > WARM_PAGES):
+        warm.close()
+        warm = None
     prepared = iter(fork_map(lambda page: _prepare(site, page[1], page[2].decode("utf-8"), page[0]), todo))
     docs = [{url: next(prepared) for url, _, _ in members} for members in shards.values()]
+    if warm is not None:
+        try:
+            return {shard: _checked(warm.index(docs[0], EXCLUDE), docs[0]) for shard in shards}
+        except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
+            log.debug("search: the Pagefind service started ahead failed (%s); running its command", exc)
+        finally:
+            warm.close()
     return dict(zip(shards, _run(_pagefind_all(docs)), strict=True))
 
 
@@ -180,6 +193,13 @@ def place(shard: Shard, bundle: dict[str, bytes], top: bool) -> dict[str, bytes]
     if top:
         return {BUNDLE + path: content for path, content in bundle.items()}
     return {f"{BUNDLE}{shard.name}/{path}": content for path, content in bundle.items() if _SHARD_DATA.match(path)}
+
+
+def warm_up() -> None:
+    """Start Pagefind's service ahead of a quick rebuild that will index a few pages
+    (:mod:`sunshine.outputs.searchwarm`); nothing without search or Pagefind."""
+    if search_enabled() and _missing_pagefind() is None:
+        searchwarm.start(_executable())
 
 
 def _require_pagefind() -> None:
@@ -322,11 +342,14 @@ async def _pagefind(docs: dict[str, str]) -> dict[str, bytes]:
         if process.returncode != 0:
             said = err.decode("utf-8", "replace").strip()[-800:]
             raise RuntimeError(f"Pagefind stopped with exit code {process.returncode}: {said}")
-        bundle = {
-            p.relative_to(out).as_posix(): p.read_bytes()
-            for p in sorted(out.rglob("*"))
-            if p.is_file() and not _UI_FILES.match(p.name)
-        }
+        bundle = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    return _checked(bundle, docs)
+
+
+def _checked(bundle: dict[str, bytes], docs: Mapping[str, str]) -> dict[str, bytes]:
+    """Pagefind's files for ``docs`` without its UI bundles, in canonical form, once
+    checked whole and holding every page."""
+    bundle = {path: content for path, content in bundle.items() if not _UI_FILES.match(path)}
     if not _complete(bundle):
         raise RuntimeError("Pagefind left an incomplete index")
     count = _page_count(bundle)

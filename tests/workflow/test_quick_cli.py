@@ -19,7 +19,7 @@ import pytest
 from sunshine import cli, pipeline, quickstore, write, writeout
 from sunshine.lastbuild import _state_file, build_or_reuse
 from sunshine.outputs import search as search_mod
-from sunshine.outputs import searchedits
+from sunshine.outputs import searchedits, searchwarm
 from sunshine.site import BuildOptions
 from tests.search import bundle
 
@@ -229,16 +229,26 @@ def test_the_search_index_follows_the_edit(builds: Builds, sample_root: Path, mo
     builds.assert_found_as_after_a_full_build()
 
 
-def _watch_indexing(monkeypatch: pytest.MonkeyPatch) -> tuple[list[list[str]], list[str]]:
-    """Which pages each Pagefind run indexes, and which pages are read for a shard's key."""
+def _watch_indexing(monkeypatch: pytest.MonkeyPatch, served: list[bool] | None = None) -> tuple[list[list[str]], list[str]]:
+    """Which pages each Pagefind run indexes (``served``: whether each ran in the service
+    started ahead, else as a command), and which pages are read for a shard's key."""
     indexed: list[list[str]] = []
+    served = [] if served is None else served
     real = search_mod._pagefind
+    real_service = searchwarm.Service.index
 
     async def counted(docs: dict[str, str]) -> dict[str, bytes]:
         indexed.append(sorted(docs))
+        served.append(False)
         return await real(docs)
 
+    def counted_service(self: searchwarm.Service, docs: dict[str, str], exclude: Any) -> dict[str, bytes]:
+        indexed.append(sorted(docs))
+        served.append(True)
+        return real_service(self, docs, exclude)
+
     monkeypatch.setattr(search_mod, "_pagefind", counted)
+    monkeypatch.setattr(searchwarm.Service, "index", counted_service)
     keyed: list[str] = []
     real_key = search_mod._key_part
 
@@ -258,12 +268,14 @@ def test_an_edit_indexes_only_the_edited_page_and_touches_no_shard(builds: Build
     shards = bundle.listing(builds.out)["merge"]
     assert len(shards) >= 2
     before = {rel: path.stat().st_mtime_ns for rel, path in _files(builds.out / "pagefind").items()}
-    indexed, keyed = _watch_indexing(monkeypatch)
+    served: list[bool] = []
+    indexed, keyed = _watch_indexing(monkeypatch, served)
     add_to_body(sample_root, SAMPLE_NOTICE, ANCHOR, "（鹭鸶湾水塘清淤议事会）")
     builds()
     assert builds.full == 2
     page = "qingxi/" + SAMPLE_NOTICE_PAGE
     assert indexed == [[page]] and keyed == [page]  # one page indexed, no other page read
+    assert served == [True]  # by the Pagefind started while the store was read
     after = {rel: path.stat().st_mtime_ns for rel, path in _files(builds.out / "pagefind").items()}
     changed = {rel for rel in after if before.get(rel) != after[rel]}
     assert changed == {"shards.json"} | {rel for rel in after if rel.startswith("edits/")}
