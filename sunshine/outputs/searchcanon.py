@@ -19,7 +19,7 @@ import re
 import struct
 from typing import Any
 
-__all__ = ["SIGNATURE", "canonical_bundle"]
+__all__ = ["SIGNATURE", "canonical_bundle", "unpack"]
 
 log = logging.getLogger("sunshine")
 
@@ -105,7 +105,7 @@ def _cbor_encode(value: Any) -> bytes:
     raise TypeError(f"cannot encode {type(value).__name__}")
 
 
-def _unpack(content: bytes) -> Any:
+def unpack(content: bytes) -> Any:
     """Decode a Pagefind data file; ValueError unless it re-encodes to the same bytes."""
     raw = gzip.decompress(content)
     if not raw.startswith(SIGNATURE):
@@ -140,7 +140,7 @@ def _canonical(bundle: dict[str, bytes]) -> dict[str, bytes]:
         match = _FILTER.match(path)
         if not match:
             continue
-        name, values = _unpack(content)
+        name, values = unpack(content)
         if not isinstance(name, str) or not all(isinstance(v, list) and len(v) == 2 for v in values):
             raise ValueError(f"unexpected filter layout in {path}")
         packed = _pack([name, sorted(values, key=lambda v: str(v[0]))])
@@ -153,7 +153,7 @@ def _canonical(bundle: dict[str, bytes]) -> dict[str, bytes]:
         match = _META.match(path)
         if not match:
             continue
-        meta = _unpack(content)
+        meta = unpack(content)
         lists = [
             i for i, part in enumerate(meta)
             if isinstance(part, list) and part

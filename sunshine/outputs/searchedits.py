@@ -32,7 +32,7 @@ from typing import Any
 
 from ..site import Site
 from .search import BUNDLE, SHARDS, Page, PlannedShard, bundles, indexed_page, listing, place
-from .searchcanon import SIGNATURE
+from .searchcanon import SIGNATURE, unpack
 from .searchpatch import patch_index
 from .searchshards import EDITS, Shard
 
@@ -93,7 +93,9 @@ def _edits_shard(
         if url not in stale:
             unknown.setdefault(planned.shard, []).append(url)
     for shard, urls in unknown.items():
-        found = _fragment_ids(_shard_folder(site.options.output, shard, plan))
+        folder = _shard_folder(site.options.output, shard, plan)
+        shard_urls = next(tuple(url for url, _ in planned.pages) for planned in plan if planned.shard == shard)
+        found = _ids_by_order(folder, shard_urls, urls) or _fragment_ids(folder)
         if found is None or not found.keys() >= set(urls):
             return None
         stale.update((url, found[url]) for url in urls)
@@ -131,6 +133,31 @@ def _shards_again(site: Site, files: Mapping[str, bytes], plan: Sequence[Planned
 def _shard_folder(output: Path, shard: Shard, plan: Sequence[PlannedShard]) -> Path:
     top = max(planned.shard for planned in plan)
     return output / BUNDLE if shard == top else output / BUNDLE / shard.name
+
+
+def _ids_by_order(folder: Path, shard_urls: Sequence[str], wanted: Collection[str]) -> dict[str, str] | None:
+    """URL -> id of the pages ``wanted`` of a shard holding ``shard_urls``, from the order
+    of the pages in its meta file, or None where that does not hold.
+
+    Pagefind lists a bundle's pages in reverse order of their paths (their copies' paths
+    are the plan's URLs), so the meta file alone names every page: one file read instead
+    of a shard's thousand fragments (a tenth of a second). Each page found so is checked
+    against its own fragment; a mismatch gives None, and the fragments are read."""
+    try:
+        metas = list(folder.glob("pagefind.*.pf_meta"))
+        if len(metas) != 1:
+            return None
+        pages = unpack(metas[0].read_bytes())[1]
+        if len(pages) != len(shard_urls) or not all(isinstance(page[0], str) for page in pages):
+            return None
+        ids = dict(zip(sorted(shard_urls, reverse=True), (str(page[0]) for page in pages), strict=True))
+        found = {url: ids[url] for url in wanted}
+        for url, id_ in found.items():
+            if _plan_url(_fragment((folder / "fragment" / f"{id_}.pf_fragment").read_bytes())["url"]) != url:
+                return None
+        return found
+    except (OSError, ValueError, TypeError, KeyError, IndexError, EOFError):
+        return None
 
 
 def _fragment_ids(folder: Path) -> dict[str, str] | None:
