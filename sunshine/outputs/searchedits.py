@@ -93,9 +93,9 @@ def _edits_shard(
         if url not in stale:
             unknown.setdefault(planned.shard, []).append(url)
     for shard, urls in unknown.items():
-        folder = _shard_folder(site.options.output, shard, plan)
+        where_ids = _shard_folder(site.options.output, shard, plan)
         shard_urls = next(tuple(url for url, _ in planned.pages) for planned in plan if planned.shard == shard)
-        found = _ids_by_order(folder, shard_urls, urls) or _fragment_ids(folder)
+        found = _ids_by_order(where_ids, shard_urls, urls) or _fragment_ids(where_ids)
         if found is None or not found.keys() >= set(urls):
             return None
         stale.update((url, found[url]) for url in urls)
