@@ -41,6 +41,7 @@ WARM_PAGE = (
 )
 
 _READ_SIZE = 1 << 20
+WARM_WAIT = 20.0  # seconds: a service not warm by then is ended, and the command runs instead
 
 
 class ServiceError(RuntimeError):
@@ -86,6 +87,12 @@ class Service:
             self._process.kill()
             self._process.wait()
 
+    def kill(self) -> None:
+        """End the process at once (it did not answer)."""
+        with contextlib.suppress(OSError):
+            self._process.kill()
+        self.close()
+
     def _new_index(self, config: dict[str, Any]) -> int:
         return int(self._call({"type": "NewIndex", "config": config})["index_id"])
 
@@ -127,19 +134,28 @@ class _Ahead:
     """A service being launched and warmed in a thread."""
 
     def __init__(self, executable: Path) -> None:
-        self.service: Service | None = None
+        self.service: Service | None = None  # once warm
+        self.started: Service | None = None  # once launched
         self.thread = threading.Thread(target=self._run, args=(executable,), name="pagefind-warm", daemon=True)
         self.thread.start()
 
     def _run(self, executable: Path) -> None:
-        service = None
         try:
-            service = Service(executable)
-            service.warm()
-            self.service = service
+            self.started = Service(executable)
+            self.started.warm()
+            self.service = self.started
         except (OSError, ValueError, TypeError, KeyError, ServiceError):
-            if service is not None:
-                service.close()
+            if self.started is not None:
+                self.started.close()
+
+    def wait(self) -> Service | None:
+        """The warm service, or None; one still not warm after :data:`WARM_WAIT` is ended."""
+        self.thread.join(WARM_WAIT)
+        if self.thread.is_alive():
+            if self.started is not None:
+                self.started.kill()
+            return None
+        return self.service
 
 
 _ahead: _Ahead | None = None
@@ -159,8 +175,7 @@ def claim() -> Service | None:
     ahead, _ahead = _ahead, None
     if ahead is None:
         return None
-    ahead.thread.join()
-    return ahead.service
+    return ahead.wait()
 
 
 def stop() -> None:

@@ -179,3 +179,17 @@ def test_a_quick_rebuild_ends_the_service_it_did_not_need(tmp_path: Path, monkey
     build_or_reuse(options)
     assert len(started) == 1 and started[0].service is not None
     assert started[0].service._process.poll() is not None and searchwarm._ahead is None
+
+
+def test_a_service_that_never_answers_is_ended(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    program = tmp_path / "pagefind"
+    program.write_text("#!/bin/sh\nexec sleep 60\n", encoding="utf-8")
+    program.chmod(0o755)
+    monkeypatch.setattr(searchwarm, "WARM_WAIT", 0.5)
+    searchwarm.start(program)
+    ahead = searchwarm._ahead
+    assert ahead is not None
+    assert searchwarm.claim() is None
+    assert ahead.started is not None and ahead.started._process.poll() is not None
+    ahead.thread.join(10)
+    assert not ahead.thread.is_alive()
