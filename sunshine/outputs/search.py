@@ -28,7 +28,9 @@ Two work-arounds for Pagefind 1.5.2, both checked by tests/search:
   that two builds are byte-identical.
 
 The index is cut into shards by date (:mod:`sunshine.outputs.searchshards`), so an
-edit re-indexes only the shard of the edited page.
+edit re-indexes only the shard of the edited page; the command line's quick rebuild
+indexes only the edited pages (:mod:`sunshine.outputs.searchedits`), in a Pagefind
+service started while the engine reads its store (:mod:`sunshine.outputs.searchwarm`).
 
 Set ``SUNSHINE_NO_SEARCH=1`` to skip the index (fast tests).
 """
