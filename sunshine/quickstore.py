@@ -35,7 +35,6 @@ import os
 import pickle
 import secrets
 import time
-from collections import ChainMap
 from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,12 +45,11 @@ from .cachefile import engine_fingerprint
 from .gcpause import collector_paused
 from .options import search_enabled
 from .outputs.schedule import next_change
-from .outputs.search import BUNDLE, PLAN, PlannedShard, search_index
-from .outputs.searchedits import edit_index
+from .outputs.search import PLAN, PlannedShard
+from .outputs.searchedits import index_changes
 from .problems import BuildFailed, Problem
 from .qr import adopt_version, encoder_version
 from .render import RenderState, make_environment
-from .route import output_path
 from .site import BuildOptions, Record, Site, Source
 from .storefile import (
     DIGEST,
@@ -311,24 +309,9 @@ def rebuild(
 
 
 def _search_files(snap: Snapshot, written: dict[str, bytes], edited: list[Record]) -> dict[str, bytes | None]:
-    """The search index's files that change with the pages ``written``: the pages edited
-    since the last full build are indexed in a shard of their own
-    (:mod:`sunshine.outputs.searchedits`), the other shards stay as they are."""
-    keys = {record.key for record in edited if record.url and output_path(record.url) in written}
-    if not keys:
-        return {}
+    """The search index's files that change with the pages ``written`` (:func:`index_changes`)."""
     assert snap.sums is not None
-    sums = snap.sums
-    files = cast(dict[str, bytes], ChainMap(written, snap.files))
-    patched = edit_index(snap.site, files, snap.search, keys) if snap.search else None
-    if patched is None:  # a store without the plan, an output without its listing: the whole index
-        patched = search_index(snap.site, files), lambda path: path.startswith(BUNDLE)
-    bundle, owned = patched
-    changes: dict[str, bytes | None] = {
-        path: content for path, content in bundle.items() if sums.get(path) != hashlib.sha256(content).hexdigest()
-    }
-    changes.update((path, None) for path in sums if owned(path) and path not in bundle)
-    return changes
+    return index_changes(snap.site, snap.files, snap.search, snap.sums, written, edited)
 
 
 def commit(snap: Snapshot) -> str | None:

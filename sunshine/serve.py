@@ -57,11 +57,12 @@ from .bodyedit import Snapshot, quick_rebuild
 from .config import load_config
 from .failures import failure_problems
 from .gcpause import collector_paused
-from .outputs.search import BUNDLE
+from .outputs.search import BUNDLE, PLAN, PlannedShard, warm_up
+from .outputs.searchedits import index_changes
 from .pagecache import PageCache
 from .pipeline import build_in_memory, write
 from .problems import BuildFailed, Problems
-from .site import BuildOptions, Site
+from .site import BuildOptions, Record, Site
 from .watch import ChangeWatcher, NotifyWatcher
 from .yamlcache import YamlCache
 
@@ -111,14 +112,16 @@ class Rebuilder:
         self.pages = PageCache(options.root, options.output, enabled=options.cache, hold=True)
         self.yaml = YamlCache(options.root / ".cache" / "yaml.json" if options.cache else None)
         self.search: dict[str, bytes] | None = None  # the index made by the first build, kept
+        self.plan: list[PlannedShard] | None = None  # its plan, to index edited pages apart
         self.snapshot: Snapshot | None = None  # the last good build, for quick rebuilds
         self.dirty: set[str] = set()  # files changed since the last good build
 
     def _build(self, options: BuildOptions) -> Site:
-        """A full build; the search index is made once, later rebuilds keep it as it was.
+        """A full build; the search index is made once, later full builds keep it.
 
-        Re-indexing costs most of a small rebuild, and a preview's search may lag
-        behind an edit until the server restarts.
+        Re-indexing costs most of a small rebuild. Body edits are indexed apart as the
+        command line's quick rebuild does (:meth:`_search_files`); other changes reach
+        the preview's search when the server restarts.
         """
         if self.search is None and (options.output / "pagefind").is_dir():  # from an earlier server
             found = sorted(p for p in (options.output / "pagefind").rglob("*") if p.is_file())
@@ -126,19 +129,37 @@ class Rebuilder:
         site, files = build_in_memory(options, search=self.search is None, pages=self.pages, yaml=self.yaml, keep=True)
         if self.search is None:
             self.search = {path: content for path, content in files.items() if path.startswith(BUNDLE)}
+            self.plan = site.memo.get(PLAN)
         for path, content in self.search.items():
             files.setdefault(path, content)
         self.snapshot = None  # the output changes now
         write(site, files, self.pages)
         self.snapshot = Snapshot.of(site, files)
         if self.snapshot is not None:
+            self.snapshot.search = self.plan
             try:
                 with collector_paused():
                     self.snapshot.prime()  # now, so the first edit is as quick as the next
             except Exception as exc:  # the site is written; later edits are full builds
                 log.debug("no quick rebuilds (%s: %s)", type(exc).__name__, exc)
                 self.snapshot = None
+        if self.plan:
+            warm_up()  # a Pagefind service for the next edit's pages
         return site
+
+    def _search_files(self, written: dict[str, bytes], edited: list[Record]) -> dict[str, bytes | None]:
+        """The index's files that change with a body edit: the edited pages indexed apart
+        (:mod:`sunshine.outputs.searchedits`), or nothing where that cannot be done (the
+        whole index is not made again: its search lags until the server restarts)."""
+        snap = self.snapshot
+        assert snap is not None and snap.sums is not None and self.search is not None
+        changes = index_changes(snap.site, snap.files, self.plan, snap.sums, written, edited, whole=False)
+        for path, content in changes.items():  # what the next full builds write
+            if content is None:
+                self.search.pop(path, None)
+            else:
+                self.search[path] = content
+        return changes
 
     def _quick(self, options: BuildOptions) -> Site | None:
         """Only bodies changed since the last good build: apply them (:mod:`sunshine.bodyedit`)."""
@@ -146,7 +167,9 @@ class Rebuilder:
             return None
         try:
             with collector_paused():
-                written = quick_rebuild(self.snapshot, options, self.dirty)
+                written = quick_rebuild(self.snapshot, options, self.dirty, self._search_files if self.plan else None)
+            if self.plan:
+                warm_up()  # for the next edit: the last one used its service
         except BuildFailed:
             raise
         except Exception as exc:  # unexpected: a full build decides

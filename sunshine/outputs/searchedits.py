@@ -24,23 +24,52 @@ and the edits shard goes.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
-from collections import Counter
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections import ChainMap, Counter
+from collections.abc import Callable, Collection, Mapping, MutableMapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..site import Site
+from ..route import output_path
+from ..site import Record, Site
+from . import search
 from .search import BUNDLE, SHARDS, Page, PlannedShard, bundles, indexed_page, listing, place
 from .searchcanon import SIGNATURE, unpack
 from .searchpatch import patch_index
 from .searchshards import EDITS, Shard
 
-__all__ = ["EDITS_MAX", "edit_index"]
+__all__ = ["EDITS_MAX", "edit_index", "index_changes"]
 
 EDITS_MAX = 200  # pages in the edits shard; past it the shards are indexed again
 
 IndexFiles = tuple[dict[str, bytes], Callable[[str], bool]]  # files made, and which old files they replace
+
+
+def index_changes(
+    site: Site, files: MutableMapping[str, bytes], plan: Sequence[PlannedShard] | None, sums: Mapping[str, str],
+    written: Mapping[str, bytes], edited: Collection[Record], whole: bool = True,
+) -> dict[str, bytes | None]:
+    """The files of ``pagefind/`` that change (None: go) once the records ``edited`` have
+    the new pages ``written`` over the output ``files`` (``sums``: their digests, as the
+    manifest lists them); ``plan``: the index's, as its build made it. Where the edits
+    cannot be indexed apart (no plan, an output without its listing) the whole index is
+    made again, or, unless ``whole``, left as it is ({})."""
+    keys = {record.key for record in edited if record.url and output_path(record.url) in written}
+    if not keys:
+        return {}
+    merged = ChainMap(dict(written), files)
+    patched = edit_index(site, merged, plan, keys) if plan else None
+    if patched is None:
+        if not whole:
+            return {}
+        patched = search.search_index(site, merged), lambda path: path.startswith(BUNDLE)
+    bundle, owned = patched
+    changes: dict[str, bytes | None] = {
+        path: content for path, content in bundle.items() if sums.get(path) != hashlib.sha256(content).hexdigest()
+    }
+    changes.update((path, None) for path in sums if owned(path) and path not in bundle)
+    return changes
 
 
 def edit_index(site: Site, files: Mapping[str, bytes], plan: Sequence[PlannedShard], edited: Collection[str]) -> IndexFiles | None:

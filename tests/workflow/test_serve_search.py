@@ -1,0 +1,95 @@
+"""The preview server's search index follows body edits (sunshine/serve.py).
+
+The server indexes the site once, at its first build. A body edit then indexes the
+edited page apart, as the command line's quick rebuild does (the edits shard,
+sunshine/outputs/searchedits.py), in a Pagefind service the server keeps warm, so a
+clerk finds the new text in the preview's search at once; later full rebuilds of the
+server keep that index. What a reader finds must be what a full build indexes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sunshine.outputs import search as search_mod
+from sunshine.outputs import searchwarm
+from sunshine.pipeline import build
+from sunshine.serve import Rebuilder
+from tests.search import bundle
+
+from .conftest import SAMPLE_NOTICE, SAMPLE_NOTICE_PAGE, options_for
+from .test_quick_rebuild import Counter, add_to_body
+
+ANCHOR = "以下三名同志拟列为发展对象"
+WORD = "鹭鸶湾水塘清淤议事会"
+PAGE = "/qingxi/" + SAMPLE_NOTICE_PAGE.removesuffix("index.html")
+
+
+def _found(out: Path, word: str) -> list[str]:
+    pages, _ = bundle.seen(out)
+    return sorted(url for url, fragment in pages.items() if word in fragment["content"].replace("\u200b", ""))
+
+
+def _as_a_full_build_finds(rebuilder: Rebuilder) -> None:
+    options = dataclasses.replace(rebuilder.options, cache=False, out_dir=rebuilder.options.root / "reference")
+    _, reference = build(options)
+    assert bundle.seen(rebuilder.options.output) == bundle.seen(reference)
+
+
+@pytest.fixture
+def rebuilder(sample_root: Path, monkeypatch: pytest.MonkeyPatch) -> Rebuilder:
+    monkeypatch.delenv("SUNSHINE_NO_SEARCH")
+    monkeypatch.setattr(search_mod, "SHARD_PAGES", 4)  # the sample's pages in several shards
+    rebuilder = Rebuilder(options_for(sample_root))
+    assert rebuilder.rebuild().ok
+    yield rebuilder
+    searchwarm.stop()
+
+
+def test_a_body_edit_is_found_in_the_preview_search(sample_root: Path, rebuilder: Rebuilder, monkeypatch: pytest.MonkeyPatch) -> None:
+    counter = Counter(monkeypatch)
+    served: list[int] = []
+    real = searchwarm.Service.index
+
+    def index(self: searchwarm.Service, docs: dict[str, str], exclude: Any) -> dict[str, bytes]:
+        served.append(len(docs))
+        return real(self, docs, exclude)
+
+    monkeypatch.setattr(searchwarm.Service, "index", index)
+    out = rebuilder.options.output
+    assert _found(out, WORD) == []
+    add_to_body(sample_root, SAMPLE_NOTICE, ANCHOR, f"（{WORD}）")
+    assert rebuilder.rebuild([SAMPLE_NOTICE]).ok
+    assert counter.full == 0 and served == [1]  # a quick rebuild, its page indexed by the warm service
+    assert _found(out, WORD) == [PAGE]
+    assert list(bundle.listing(out)["edits"]) == ["qingxi/" + SAMPLE_NOTICE_PAGE]
+    add_to_body(sample_root, SAMPLE_NOTICE, ANCHOR, "（第二处修改。）")  # the next edit: a service again
+    assert rebuilder.rebuild([SAMPLE_NOTICE]).ok
+    assert counter.full == 0 and served == [1, 1]
+    _as_a_full_build_finds(rebuilder)
+
+
+def test_a_full_rebuild_of_the_server_keeps_the_followed_index(sample_root: Path, rebuilder: Rebuilder) -> None:
+    out = rebuilder.options.output
+    add_to_body(sample_root, SAMPLE_NOTICE, ANCHOR, f"（{WORD}）")
+    assert rebuilder.rebuild([SAMPLE_NOTICE]).ok
+    assert rebuilder.rebuild().ok  # a full build (as after a template edit): the index is kept, not made again
+    assert _found(out, WORD) == [PAGE]
+    _as_a_full_build_finds(rebuilder)
+
+
+def test_an_edit_the_index_cannot_follow_leaves_it_as_it_was(sample_root: Path, rebuilder: Rebuilder, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the edits cannot be indexed apart the server does not index the whole site
+    again (minutes at 10,000 records): its search lags until it restarts."""
+    out = rebuilder.options.output
+    before = bundle.seen(out)
+    monkeypatch.setattr("sunshine.outputs.searchedits.edit_index", lambda *a: None)
+    monkeypatch.setattr(search_mod, "search_index", lambda *a: pytest.fail("the whole index made again"))
+    add_to_body(sample_root, SAMPLE_NOTICE, ANCHOR, f"（{WORD}）")
+    assert rebuilder.rebuild([SAMPLE_NOTICE]).ok
+    assert WORD in (out / SAMPLE_NOTICE_PAGE).read_text(encoding="utf-8")
+    assert bundle.seen(out) == before
