@@ -57,7 +57,7 @@ class PackCache:
         self._older: dict[str, list[tuple[str, int, int, bytes]]] = {}  # the same key in packs read before
         self.sizes: dict[str, int] = {}  # pack -> bytes of whole entries
         self._fds: dict[tuple[int, str], int] = {}
-        self._out: BinaryIO | None = None
+        self._out: int | None = None  # a bare descriptor: one left to the collector raises no ResourceWarning
         self._out_pid = 0
         self._unread = folder is not None and scan
 
@@ -133,16 +133,19 @@ class PackCache:
             if self._out is None or self._out_pid != os.getpid():
                 self.folder.mkdir(parents=True, exist_ok=True)
                 name = f"{os.getpid()}-{secrets.token_hex(4)}.pack"
-                self._out = open(self.folder / name, "ab", buffering=0)  # noqa: SIM115 - kept open across calls
+                flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
+                self._out = os.open(self.folder / name, flags, 0o666)  # kept open across calls
                 self._out_pid = os.getpid()
-            self._out.write(_FRAME.pack(MAGIC, len(k), len(value), _digest(k, value)) + k + value)
+            entry = memoryview(_FRAME.pack(MAGIC, len(k), len(value), _digest(k, value)) + k + value)
+            while entry:
+                entry = entry[os.write(self._out, entry) :]
         except OSError:
             self.folder = None  # not writable: stop trying
 
     def close(self) -> None:
         if self._out is not None and self._out_pid == os.getpid():
             with contextlib.suppress(OSError):
-                self._out.close()
+                os.close(self._out)
         self._out = None  # a forked worker's inherited file is left to its parent
         for (pid, _), fd in list(self._fds.items()):
             if pid == os.getpid():

@@ -6,7 +6,8 @@ listens for changes in content/, templates/, static/ and config.yaml
 them). When files change it waits until nothing has changed for 0.02 s (a burst
 of saves gives one rebuild), rebuilds and tells every open page to reload through
 livereload's websocket. An edit of record bodies only is applied in place
-(:mod:`sunshine.bodyedit`, a tenth of a second on 10,000 records); anything else
+(:mod:`sunshine.bodyedit`, a tenth to a quarter of a second on 10,000 records, the
+edited pages indexed apart for the preview's search); anything else
 is a full build, in which pages whose inputs did not change are kept from the last
 build (:mod:`sunshine.pagecache`) and ``write_site`` swaps the folder atomically.
 

@@ -211,17 +211,23 @@ def _relisted(out: Path, sums: Mapping[str, str]) -> dict[str, bytes] | None:
     (dumping the whole manifest again with its indents took 0.3 s at N = 10,000, and
     reading it 0.06 s); JSON strings hold no line break, so the list's first and last
     lines are found without reading the JSON."""
-    try:
-        text = (out / "manifest.json").read_text(encoding="utf-8")
-    except (OSError, ValueError):
+    try:  # as bytes: its parts are UTF-8 as they are, and decoding 6 MB costs 10 ms
+        text = (out / "manifest.json").read_bytes()
+    except OSError:
         return None
-    start, end = text.find(_FILES_START), text.find(_FILES_END)
-    if not (sums and text.startswith(_HEAD) and text.count(_FILES_START) == 1 and text.count(_FILES_END) == 1 and start < end):
+    head, first, last = _HEAD.encode(), _FILES_START.encode(), _FILES_END.encode()
+    start, end = text.find(first), text.find(last)
+    if not (sums and text.startswith(head) and text.count(first) == 1 and text.count(last) == 1 and start < end):
+        return None
+    try:  # what is kept must be text; the list of files is written anew
+        text[:start].decode("utf-8")
+        text[end:].decode("utf-8")
+    except UnicodeDecodeError:
         return None
     files = dict(sorted(sums.items()))
     entries = "  " + json.dumps(files, ensure_ascii=False, separators=(",\n  ", ": "))[1:-1]  # the C encoder: no indent
-    text = text[: start + len(_FILES_START)] + entries + text[end:]
-    return {"manifest.json": text.encode("utf-8"), "SHA256SUMS": _sums_file(files)}
+    listed = b"".join((text[: start + len(first)], entries.encode("utf-8"), text[end:]))
+    return {"manifest.json": listed, "SHA256SUMS": _sums_file(files)}
 
 
 def _replace(target: Path, content: bytes) -> None:

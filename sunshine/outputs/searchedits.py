@@ -54,7 +54,8 @@ def index_changes(
     the new pages ``written`` over the output ``files`` (``sums``: their digests, as the
     manifest lists them); ``plan``: the index's, as its build made it. Where the edits
     cannot be indexed apart (no plan, an output without its listing) the whole index is
-    made again, or, unless ``whole``, left as it is ({})."""
+    made again, or, unless ``whole``, left as it is ({}). Only files of ``pagefind/`` are
+    ever replaced."""
     keys = {record.key for record in edited if record.url and output_path(record.url) in written}
     if not keys:
         return {}
@@ -68,7 +69,7 @@ def index_changes(
     changes: dict[str, bytes | None] = {
         path: content for path, content in bundle.items() if sums.get(path) != hashlib.sha256(content).hexdigest()
     }
-    changes.update((path, None) for path in sums if owned(path) and path not in bundle)
+    changes.update((path, None) for path in sums if path.startswith(BUNDLE) and owned(path) and path not in bundle)
     return changes
 
 

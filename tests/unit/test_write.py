@@ -169,3 +169,16 @@ def test_files_added_and_removed_in_place_list_as_a_full_write_would(tmp_path: P
         patch_site(site, changed, sums)
     now = {**{p: c for p, c in files.items() if p != gone}, **{p: c for p, c in changed.items() if c is not None}}
     assert _tree(site.options.output) == {**now, **manifest(site, now)}
+
+
+def test_a_manifest_that_is_no_text_is_written_whole_again(tmp_path: Path) -> None:
+    """The list of files is spliced into the manifest's bytes; where what would be kept
+    is not UTF-8, the whole manifest is written again."""
+    site, files = _site(tmp_path)
+    write_site(site, files)
+    path = site.options.output / "manifest.json"
+    path.write_bytes(path.read_bytes().replace(b'"records": [', b'"records": [\xff', 1))
+    sums = {p: hashlib.sha256(c).hexdigest() for p, c in files.items()}
+    patch_site(site, {"added.html": b"new\n"}, sums)
+    now = {**files, "added.html": b"new\n"}
+    assert _tree(site.options.output) == {**now, **manifest(site, now)}
