@@ -199,9 +199,14 @@ def place(shard: Shard, bundle: dict[str, bytes], top: bool) -> dict[str, bytes]
 
 def warm_up() -> None:
     """Start Pagefind's service ahead of a quick rebuild that will index a few pages
-    (:mod:`sunshine.outputs.searchwarm`); nothing without search or Pagefind."""
-    if search_enabled() and _missing_pagefind() is None:
+    (:mod:`sunshine.outputs.searchwarm`); nothing without search or Pagefind, or if it
+    cannot be started (the indexing step then runs the command, and says what is wrong)."""
+    if not search_enabled() or _missing_pagefind() is not None:
+        return
+    try:
         searchwarm.start(_executable())
+    except (ImportError, OSError, RuntimeError) as exc:
+        log.debug("search: no Pagefind service started ahead (%s)", exc)
 
 
 def _require_pagefind() -> None:

@@ -193,3 +193,13 @@ def test_a_service_that_never_answers_is_ended(tmp_path: Path, monkeypatch: pyte
     assert ahead.started is not None and ahead.started._process.poll() is not None
     ahead.thread.join(10)
     assert not ahead.thread.is_alive()
+
+
+def test_a_program_that_cannot_be_found_or_started_costs_nothing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv(search_mod.ENV_SKIP, raising=False)
+    monkeypatch.setattr(search_mod, "_executable", lambda: (_ for _ in ()).throw(RuntimeError("Pagefind's program was not found")))
+    search_mod.warm_up()
+    assert searchwarm.claim() is None
+    monkeypatch.setattr(search_mod, "_executable", lambda: tmp_path / "no-such-program")
+    search_mod.warm_up()  # the process cannot be started: the thread gives up
+    assert searchwarm.claim() is None
