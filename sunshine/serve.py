@@ -6,8 +6,8 @@ listens for changes in content/, templates/, static/ and config.yaml
 them). When files change it waits until nothing has changed for 0.02 s (a burst
 of saves gives one rebuild), rebuilds and tells every open page to reload through
 livereload's websocket. An edit of record bodies only is applied in place
-(:mod:`sunshine.bodyedit`, a tenth to a quarter of a second on 10,000 records, the
-edited pages indexed apart for the preview's search); anything else
+(:mod:`sunshine.bodyedit`, a tenth of a second on 10,000 records; the preview's
+search follows a moment later, :mod:`sunshine.servesearch`); anything else
 is a full build, in which pages whose inputs did not change are kept from the last
 build (:mod:`sunshine.pagecache`) and ``write_site`` swaps the folder atomically.
 
@@ -51,19 +51,18 @@ from urllib.parse import unquote
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from livereload.watcher import Watcher
 from tornado import web
-from tornado.ioloop import PeriodicCallback
+from tornado.ioloop import IOLoop, PeriodicCallback
 
 from . import i18n
 from .bodyedit import Snapshot, quick_rebuild
 from .config import load_config
 from .failures import failure_problems
 from .gcpause import collector_paused
-from .outputs.search import BUNDLE, PLAN, PlannedShard, warm_up
-from .outputs.searchedits import index_changes
 from .pagecache import PageCache
 from .pipeline import build_in_memory, write
 from .problems import BuildFailed, Problems
-from .site import BuildOptions, Record, Site
+from .servesearch import PreviewIndex
+from .site import BuildOptions, Site
 from .watch import ChangeWatcher, NotifyWatcher
 from .yamlcache import YamlCache
 
@@ -72,6 +71,7 @@ __all__ = ["ChangeWatcher", "Preview", "RebuildResult", "Rebuilder", "Reply", "S
 log = logging.getLogger("sunshine")
 
 POLL_SECONDS = 0.02
+SEARCH_AFTER = 0.3  # seconds after a quick rebuild's reload: the preview's search follows the edit (servesearch)
 PANEL_ID = "sunshine-problems"
 PANEL_CSS = "/__sunshine__/problems.css"
 _BODY = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
@@ -112,55 +112,28 @@ class Rebuilder:
         self.prefix = _config_prefix(options.root)
         self.pages = PageCache(options.root, options.output, enabled=options.cache, hold=True)
         self.yaml = YamlCache(options.root / ".cache" / "yaml.json" if options.cache else None)
-        self.search: dict[str, bytes] | None = None  # the index made by the first build, kept
-        self.plan: list[PlannedShard] | None = None  # its plan, to index edited pages apart
+        self.search = PreviewIndex()  # made by the first build, then following body edits
         self.snapshot: Snapshot | None = None  # the last good build, for quick rebuilds
         self.dirty: set[str] = set()  # files changed since the last good build
 
     def _build(self, options: BuildOptions) -> Site:
-        """A full build; the search index is made once, later full builds keep it.
-
-        Re-indexing costs most of a small rebuild. Body edits are indexed apart as the
-        command line's quick rebuild does (:meth:`_search_files`); other changes reach
-        the preview's search when the server restarts.
-        """
-        if self.search is None and (options.output / "pagefind").is_dir():  # from an earlier server
-            found = sorted(p for p in (options.output / "pagefind").rglob("*") if p.is_file())
-            self.search = {p.relative_to(options.output).as_posix(): p.read_bytes() for p in found}
-        site, files = build_in_memory(options, search=self.search is None, pages=self.pages, yaml=self.yaml, keep=True)
-        if self.search is None:
-            self.search = {path: content for path, content in files.items() if path.startswith(BUNDLE)}
-            self.plan = site.memo.get(PLAN)
-        for path, content in self.search.items():
-            files.setdefault(path, content)
+        """A full build; the search index is made once, later full builds keep it
+        (:mod:`sunshine.servesearch`: body edits are indexed apart, after the rebuild)."""
+        self.search.read(options.output)  # from an earlier server
+        site, files = build_in_memory(options, search=self.search.wanted, pages=self.pages, yaml=self.yaml, keep=True)
+        self.search.built(site, files)
         self.snapshot = None  # the output changes now
         write(site, files, self.pages)
         self.snapshot = Snapshot.of(site, files)
         if self.snapshot is not None:
-            self.snapshot.search = self.plan
+            self.snapshot.search = self.search.plan
             try:
                 with collector_paused():
                     self.snapshot.prime()  # now, so the first edit is as quick as the next
             except Exception as exc:  # the site is written; later edits are full builds
                 log.debug("no quick rebuilds (%s: %s)", type(exc).__name__, exc)
                 self.snapshot = None
-        if self.plan:
-            warm_up()  # a Pagefind service for the next edit's pages
         return site
-
-    def _search_files(self, written: dict[str, bytes], edited: list[Record]) -> dict[str, bytes | None]:
-        """The index's files that change with a body edit: the edited pages indexed apart
-        (:mod:`sunshine.outputs.searchedits`), or nothing where that cannot be done (the
-        whole index is not made again: its search lags until the server restarts)."""
-        snap = self.snapshot
-        assert snap is not None and snap.sums is not None and self.search is not None
-        changes = index_changes(snap.site, snap.files, self.plan, snap.sums, written, edited, whole=False)
-        for path, content in changes.items():  # what the next full builds write
-            if content is None:
-                self.search.pop(path, None)
-            else:
-                self.search[path] = content
-        return changes
 
     def _quick(self, options: BuildOptions) -> Site | None:
         """Only bodies changed since the last good build: apply them (:mod:`sunshine.bodyedit`)."""
@@ -168,9 +141,7 @@ class Rebuilder:
             return None
         try:
             with collector_paused():
-                written = quick_rebuild(self.snapshot, options, self.dirty, self._search_files if self.plan else None)
-            if self.plan:
-                warm_up()  # for the next edit: the last one used its service
+                written = quick_rebuild(self.snapshot, options, self.dirty)
         except BuildFailed:
             raise
         except Exception as exc:  # unexpected: a full build decides
@@ -179,8 +150,15 @@ class Rebuilder:
             return None
         if written is None:
             return None
+        self.search.edited(self.dirty)  # the records are keyed by their source's path
         log.debug("quick rebuild: %d file(s) written", len(written))
         return self.snapshot.site
+
+    def follow_search(self) -> bool:
+        """Index the pages of the body edits since the last call for the preview's search
+        (:meth:`PreviewIndex.follow`, after the rebuild and the reload); whether it changed."""
+        with collector_paused():
+            return self.search.follow(self.snapshot)
 
     def rebuild(self, changed: Iterable[str | Path] | None = None) -> RebuildResult:
         """Rebuild after ``changed`` files (paths in or relative to the site root; None:
@@ -387,6 +365,7 @@ async def _run(rebuilder: Rebuilder, host: str, port: int, open_browser: bool) -
             print(i18n.text("serve.changed", lang, files=shown), flush=True)
             print(report(rebuilder.rebuild(changed), lang), flush=True)
             LiveReloadHandler.reload_waiters("*")
+            IOLoop.current().call_later(SEARCH_AFTER, rebuilder.follow_search)  # the page first, its index after
 
     PeriodicCallback(tick, POLL_SECONDS * 1000).start()
     shown_host = f"[{host}]" if ":" in host else host

@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+from tests.search import bundle
+
 from .conftest import REPO, copy_sample
 
 pytestmark = pytest.mark.browser
@@ -55,7 +57,7 @@ class Server:
         self.proc = subprocess.Popen(
             [sys.executable, "-u", "-c", SERVER, str(root), str(port)],
             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
-            env={**os.environ, "PYTHONPATH": str(REPO)},
+            env={**{k: v for k, v in os.environ.items() if k != "SUNSHINE_NO_SEARCH"}, "PYTHONPATH": str(REPO)},
         )
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
@@ -164,6 +166,10 @@ def test_edit_break_fix_reload_by_themselves(server: Server, browser: Any, capsy
     shown = page.evaluate("performance.timeOrigin + performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")
     to_browser = shown / 1000 - saved_wall
     assert len(navigations) > loaded  # the page reloaded itself
+    deadline = time.monotonic() + 15  # and a moment later the preview's search finds it (servesearch)
+    while not any("第二版" in f["content"].replace("\u200b", "") for f in bundle.seen(server.root / "out")[0].values()):
+        assert time.monotonic() < deadline, "the preview's search never found the edit:\n" + "\n".join(server.lines)
+        time.sleep(0.1)
 
     edit(server.root, "org: town", "org: nosuch")
     panel = page.locator("#sunshine-problems")

@@ -1,10 +1,11 @@
 """The preview server's search index follows body edits (sunshine/serve.py).
 
-The server indexes the site once, at its first build. A body edit then indexes the
-edited page apart, as the command line's quick rebuild does (the edits shard,
-sunshine/outputs/searchedits.py), in a Pagefind service the server keeps warm, so a
-clerk finds the new text in the preview's search at once; later full rebuilds of the
-server keep that index. What a reader finds must be what a full build indexes.
+The server indexes the site once, at its first build. After a body edit's rebuild
+(the page written, the browser reloaded) it indexes the edited pages apart, as the
+command line's quick rebuild does (the edits shard, sunshine/outputs/searchedits.py),
+in a Pagefind service it keeps warm (sunshine/servesearch.py), so a clerk finds the new
+text in the preview's search; later full rebuilds of the server keep that index. What a
+reader finds must be what a full build indexes.
 """
 
 from __future__ import annotations
@@ -63,13 +64,23 @@ def test_a_body_edit_is_found_in_the_preview_search(sample_root: Path, rebuilder
     out = rebuilder.options.output
     assert _found(out, WORD) == []
     add_to_body(sample_root, SAMPLE_NOTICE, ANCHOR, f"（{WORD}）")
+    before = bundle.seen(out)
     assert rebuilder.rebuild([SAMPLE_NOTICE]).ok
-    assert counter.full == 0 and served == [1]  # a quick rebuild, its page indexed by the warm service
+    assert counter.full == 0 and WORD in (out / SAMPLE_NOTICE_PAGE).read_text(encoding="utf-8")
+    assert bundle.seen(out) == before and served == []  # the page first
+    assert rebuilder.follow_search()  # then its index
+    assert served == [1]  # by the warm service
     assert _found(out, WORD) == [PAGE]
     assert list(bundle.listing(out)["edits"]) == ["qingxi/" + SAMPLE_NOTICE_PAGE]
-    add_to_body(sample_root, SAMPLE_NOTICE, ANCHOR, "（第二处修改。）")  # the next edit: a service again
+    assert not rebuilder.follow_search()  # nothing more to index
+    add_to_body(sample_root, SAMPLE_NOTICE, ANCHOR, "（第二处修改。）")  # two edits before the index follows
     assert rebuilder.rebuild([SAMPLE_NOTICE]).ok
-    assert counter.full == 0 and served == [1, 1]
+    other = "content/plans/2020-dangjian-gongzuo-yaodian.md"
+    add_to_body(sample_root, other, "\n\n", f"{WORD}（计划）")
+    assert rebuilder.rebuild([other]).ok
+    assert rebuilder.follow_search()
+    assert counter.full == 0 and served == [1, 2]
+    assert _found(out, WORD) == sorted([PAGE, "/qingxi/plans/2020-dangjian-gongzuo-yaodian/"])
     _as_a_full_build_finds(rebuilder)
 
 
@@ -77,6 +88,7 @@ def test_a_full_rebuild_of_the_server_keeps_the_followed_index(sample_root: Path
     out = rebuilder.options.output
     add_to_body(sample_root, SAMPLE_NOTICE, ANCHOR, f"（{WORD}）")
     assert rebuilder.rebuild([SAMPLE_NOTICE]).ok
+    assert rebuilder.follow_search()
     assert rebuilder.rebuild().ok  # a full build (as after a template edit): the index is kept, not made again
     assert _found(out, WORD) == [PAGE]
     _as_a_full_build_finds(rebuilder)
@@ -91,5 +103,17 @@ def test_an_edit_the_index_cannot_follow_leaves_it_as_it_was(sample_root: Path, 
     monkeypatch.setattr(search_mod, "search_index", lambda *a: pytest.fail("the whole index made again"))
     add_to_body(sample_root, SAMPLE_NOTICE, ANCHOR, f"（{WORD}）")
     assert rebuilder.rebuild([SAMPLE_NOTICE]).ok
+    assert not rebuilder.follow_search()
     assert WORD in (out / SAMPLE_NOTICE_PAGE).read_text(encoding="utf-8")
     assert bundle.seen(out) == before
+
+
+def test_an_edit_pending_across_a_full_rebuild_is_indexed_after_it(sample_root: Path, rebuilder: Rebuilder) -> None:
+    """The index follows on a timer after the reload; a full rebuild may come first."""
+    out = rebuilder.options.output
+    add_to_body(sample_root, SAMPLE_NOTICE, ANCHOR, f"（{WORD}）")
+    assert rebuilder.rebuild([SAMPLE_NOTICE]).ok
+    assert rebuilder.rebuild().ok
+    assert rebuilder.follow_search()
+    assert _found(out, WORD) == [PAGE]
+    _as_a_full_build_finds(rebuilder)
