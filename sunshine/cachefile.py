@@ -7,6 +7,7 @@ A cache that cannot be written (read-only disk, no space) only costs time.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -60,4 +61,5 @@ def save_json(path: Path, doc: Any) -> None:
         tmp.write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         tmp.replace(path)
     except OSError:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # its folder may be no folder
+            tmp.unlink(missing_ok=True)

@@ -1,6 +1,6 @@
 """No-change builds: when nothing a build reads has changed, its output is kept as it is.
 
-After each successful build ``.cache/last-build/<output>.json`` records
+After each successful build ``.cache/last-build/<output>.record`` (:mod:`sunshine.recordfile`) records
 - a SHA-256 of every input: Sunshine's code and its libraries' versions, the options
   that shape the output, config.yaml, every file under content/, templates/ and
   static/ (the site's and the default theme's), the git commit (for the revision
@@ -26,6 +26,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import marshal
 import os
 import subprocess
 import sys
@@ -36,8 +37,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from . import outputstats
-from .cachefile import adopt_fingerprint, engine_fingerprint, package_version, save_json
+from . import outputstats, recordfile
+from .cachefile import adopt_fingerprint, engine_fingerprint, package_version
 from .gcpause import collector_paused
 from .options import SCOPES, THEME_DIR, BuildOptions, search_enabled
 from .outputs.searchwarm import stop as stop_search_service
@@ -53,7 +54,7 @@ __all__ = ["BuildSummary", "Inputs", "build_or_reuse", "read_inputs", "record", 
 
 log = logging.getLogger("sunshine")
 
-FORMAT = "sunshine-last-build-3"
+FORMAT = "sunshine-last-build-4"
 LIBRARIES = ("Jinja2", "MarkupSafe", "Markdown", "nh3", "PyYAML", "pydantic", "pydantic_core",
              "chinesecalendar", "pypinyin", "zxing-cpp", "pagefind", "pagefind_bin_extended")
 INPUT_FOLDERS = ("content", "templates", "static")
@@ -93,7 +94,7 @@ class BuildSummary:
 
 def _state_file(options: BuildOptions) -> Path:
     name = hashlib.sha256(str(options.output.resolve()).encode()).hexdigest()[:16]
-    return options.root / ".cache" / "last-build" / f"{name}.json"
+    return options.root / ".cache" / "last-build" / f"{name}.record"
 
 
 def _git_head(root: Path) -> str:
@@ -211,7 +212,7 @@ def record(site: Site, inputs: Inputs, out: Path, quick: str | None = None) -> d
         "folders": outputstats.packed(folders),
         "summary": {**asdict(summary), "problems": [asdict(p) for p in summary.problems]},
     }
-    save_json(_state_file(site.options), doc)
+    recordfile.save(_state_file(site.options), doc)
     return outputs
 
 
@@ -220,11 +221,8 @@ def _pages(outputs: Iterable[str]) -> int:
 
 
 def _read(options: BuildOptions) -> dict[str, Any] | None:
-    try:
-        doc = json.loads(_state_file(options).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return doc if isinstance(doc, dict) and doc.get("format") == FORMAT else None
+    doc = recordfile.load(_state_file(options))
+    return doc if doc is not None and doc.get("format") == FORMAT else None
 
 
 def _summary(s: dict[str, Any], problems: list[Problem], reused: bool, outputs: Iterable[str]) -> BuildSummary:
@@ -293,7 +291,7 @@ def _quick(
     outputstats.restat(options.output, doc, [*written, "manifest.json", "SHA256SUMS"])
     new = {**doc, "key": inputs.key, "files": inputs.packed(), "quick": ident,
            "summary": {**doc["summary"], "problems": [asdict(p) for p in problems]}}
-    save_json(_state_file(options), new)
+    recordfile.save(_state_file(options), new)
     return _summary(doc["summary"], problems, False, doc["outputs"]["paths"])
 
 
@@ -332,7 +330,7 @@ def _inputs_and_output(
                 sink.write(json.dumps([engine_fingerprint(), _only_bodies(_changed(doc, inputs))]).encode() + b"\n")
                 sink.flush()
                 intact = outputstats.intact(options.output, doc)
-                sink.write(json.dumps([inputs.facts, inputs.files, intact]).encode())
+                sink.write(marshal.dumps((inputs.facts, inputs.files, intact)))  # between two runs of this code
         finally:
             os._exit(0)
     os.close(theirs)
@@ -348,9 +346,9 @@ def _inputs_and_output(
         answer = pipe.read()
     os.waitpid(pid, 0)
     try:
-        facts, files, intact = json.loads(answer)
+        facts, files, intact = marshal.loads(answer)
         return Inputs(str(facts), dict(files)), bool(intact)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, EOFError):
         return here()
 
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from sunshine import outputstats
+from sunshine import outputstats, recordfile
 from sunshine.lastbuild import _inputs_and_output, _read, _state_file, read_inputs
 from sunshine.outputstats import packed, update
 from sunshine.pipeline import build_or_reuse
@@ -117,9 +116,10 @@ def test_a_scheduled_record_due_later_today_rebuilds(root: Path) -> None:
 def test_damaged_state_or_no_cache_means_a_full_build(root: Path) -> None:
     build_or_reuse(opts(root))
     state = _state_file(opts(root))
-    doc = json.loads(state.read_text(encoding="utf-8"))
+    doc = recordfile.load(state)
+    assert doc is not None
     doc["key"] = "0" * 64
-    state.write_text(json.dumps(doc), encoding="utf-8")
+    recordfile.save(state, doc)
     assert not build_or_reuse(opts(root))[0].reused
     state.write_bytes(b"\x00garbage")
     assert not build_or_reuse(opts(root))[0].reused
@@ -127,22 +127,36 @@ def test_damaged_state_or_no_cache_means_a_full_build(root: Path) -> None:
     assert not build_or_reuse(opts(root, cache=False))[0].reused
 
 
+def _flip_last_stat(path: Path) -> None:
+    blob = bytearray(path.read_bytes())
+    blob[-3] ^= 0x10  # the last part is the folders' stats: an inode number
+    path.write_bytes(bytes(blob))
+
+
+def _resave(change: Any) -> Any:
+    def damage(path: Path) -> None:
+        doc = recordfile.load(path)
+        assert doc is not None
+        change(doc)
+        recordfile.save(path, doc)
+    return damage
+
+
 @pytest.mark.parametrize(
     "damage",
     [
-        lambda doc: doc.pop("folders"),
-        lambda doc: doc.update(outputs="garbage"),
-        lambda doc: doc["folders"].update(stats=doc["folders"]["stats"][:-1]),
-        lambda doc: doc["outputs"].update(stats=["a"] * len(doc["outputs"]["stats"])),
+        _resave(lambda doc: doc.pop("folders")),
+        _resave(lambda doc: doc.update(outputs={"paths": ["index.html"], "stats": [1, 2]})),
+        _resave(lambda doc: doc["folders"].update(stats=doc["folders"]["stats"][:-1])),
+        _flip_last_stat,
+        lambda path: path.write_bytes(path.read_bytes()[:-5]),
+        lambda path: path.write_bytes(path.read_bytes().replace(b'"format"', b'"format', 1)),
     ],
-    ids=["no-folders", "outputs-not-a-record", "stats-short", "stats-not-numbers"],
+    ids=["no-folders", "outputs-not-a-record", "stats-short", "stat-flipped", "truncated", "head-not-json"],
 )
-def test_a_damaged_output_record_means_a_full_build(root: Path, damage: object) -> None:
+def test_a_damaged_output_record_means_a_full_build(root: Path, damage: Any) -> None:
     build_or_reuse(opts(root))
-    state = _state_file(opts(root))
-    doc = json.loads(state.read_text(encoding="utf-8"))
-    damage(doc)  # type: ignore[operator]
-    state.write_text(json.dumps(doc), encoding="utf-8")
+    damage(_state_file(opts(root)))
     assert not build_or_reuse(opts(root))[0].reused
     add_to = root / NOTICE  # and a body edit after it is quick again
     add_to.write_text(add_to.read_text(encoding="utf-8") + "\n补充。\n", encoding="utf-8")

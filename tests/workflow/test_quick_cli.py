@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from sunshine import cli, pipeline, quickstore, write, writeout
+from sunshine import cli, pipeline, quickstore, recordfile, write, writeout
 from sunshine.lastbuild import _state_file, build_or_reuse
 from sunshine.outputs import search as search_mod
 from sunshine.outputs import searchedits, searchwarm
@@ -172,8 +171,9 @@ def test_a_damaged_store_is_never_trusted(builds: Builds, sample_root: Path, par
 
 def test_a_store_of_another_build_is_not_used(builds: Builds, sample_root: Path) -> None:
     state = _state_file(builds.options)
-    doc = json.loads(state.read_text(encoding="utf-8"))
-    state.write_text(json.dumps({**doc, "quick": "0123456789abcdef"}), encoding="utf-8")
+    doc = recordfile.load(state)
+    assert doc is not None
+    recordfile.save(state, {**doc, "quick": "0123456789abcdef"})
     add_to_body(sample_root, SAMPLE_NOTICE, ANCHOR)
     builds()
     assert builds.full == 2
