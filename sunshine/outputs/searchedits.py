@@ -31,6 +31,7 @@ from collections.abc import Callable, Collection, Mapping, MutableMapping, Seque
 from pathlib import Path
 from typing import Any
 
+from ..manifestsums import ManifestDigests
 from ..route import output_path
 from ..site import Record, Site
 from . import search
@@ -43,7 +44,8 @@ __all__ = ["EDITS_MAX", "edit_index", "index_changes"]
 
 EDITS_MAX = 200  # pages in the edits shard; past it the shards are indexed again
 
-IndexFiles = tuple[dict[str, bytes], Callable[[str], bool]]  # files made, and which old files they replace
+# files made, which old files they replace, and a folder holding every file they may replace
+IndexFiles = tuple[dict[str, bytes], Callable[[str], bool], str]
 
 
 def index_changes(
@@ -64,12 +66,13 @@ def index_changes(
     if patched is None:
         if not whole:
             return {}
-        patched = search.search_index(site, merged), lambda path: path.startswith(BUNDLE)
-    bundle, owned = patched
+        patched = search.search_index(site, merged), lambda path: True, BUNDLE
+    bundle, owned, folder = patched
     changes: dict[str, bytes | None] = {
         path: content for path, content in bundle.items() if sums.get(path) != hashlib.sha256(content).hexdigest()
     }
-    changes.update((path, None) for path in sums if path.startswith(BUNDLE) and owned(path) and path not in bundle)
+    listed = sums.under(folder) if isinstance(sums, ManifestDigests) else [p for p in sums if p.startswith(folder)]
+    changes.update((path, None) for path in listed if owned(path) and path not in bundle)
     return changes
 
 
@@ -85,7 +88,7 @@ def edit_index(site: Site, files: Mapping[str, bytes], plan: Sequence[PlannedSha
     earlier = {by_url[url] for url in before}
     members = sorted(earlier | {key for key in edited if key in where})
     if not members:  # no edited page is indexed
-        return {}, lambda path: False
+        return {}, lambda path: False, f"{BUNDLE}{EDITS.name}/"
     if len(members) <= EDITS_MAX:
         made = _edits_shard(site, files, plan, where, members, before)
         if made is not None:
@@ -147,7 +150,7 @@ def _edits_shard(
     new = {BUNDLE + SHARDS: listing([planned.shard for planned in plan], edits, _twins(fragments))}
     new.update(place(EDITS, bundle, top=False))
     folder = f"{BUNDLE}{EDITS.name}/"
-    return new, lambda path: path.startswith(folder)
+    return new, lambda path: True, folder
 
 
 def _shards_again(site: Site, files: Mapping[str, bytes], plan: Sequence[PlannedShard], keys: set[str]) -> IndexFiles | None:
@@ -157,7 +160,7 @@ def _shards_again(site: Site, files: Mapping[str, bytes], plan: Sequence[Planned
         return None
     made, owned = patched
     folder = f"{BUNDLE}{EDITS.name}/"
-    return {**made, BUNDLE + SHARDS: listing([planned.shard for planned in plan])}, lambda path: path.startswith(folder) or owned(path)
+    return {**made, BUNDLE + SHARDS: listing([planned.shard for planned in plan])}, lambda path: path.startswith(folder) or owned(path), BUNDLE
 
 
 def _shard_folder(output: Path, shard: Shard, plan: Sequence[PlannedShard]) -> Path:

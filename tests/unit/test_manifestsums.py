@@ -114,3 +114,84 @@ def test_many_lookups_parse_the_manifest_once() -> None:
     assert all(digests.get(p) == digest_of(p) for p in paths)
     assert len(scans) <= ManifestDigests.LOOKUPS
     assert digests["pagefind/new.pf_index"] == "4" * 64 and len(digests) == len(paths) + 1
+
+
+def listing(files: dict[str, str]) -> dict[str, bytes]:
+    doc = {"site": "镇党委", "edition": "public", "built_at": "2020-06-15T00:00:00+08:00",
+           "files": dict(sorted(files.items())), "records": [{"index_no": "QXZ-1", "url": "index.html", "title": "甲"}]}
+    return write._listing(doc)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.dictionaries(st.text(min_size=1, max_size=10).filter(lambda p: "\n" not in p), st.sampled_from("0123456789abcdef"), max_size=12),
+    st.lists(st.tuples(st.text(min_size=1, max_size=10).filter(lambda p: "\n" not in p), st.sampled_from("0123456789abcdef") | st.none()), max_size=8),
+)
+def test_spliced_listing_is_the_listing_written_anew(files: dict[str, str], changes: list[tuple[str, str | None]]) -> None:
+    """Setting and removing digests, then splicing, gives byte for byte the manifest and
+    SHA256SUMS that listing the final files anew gives; the result is the new text."""
+    now = {path: char * 64 for path, char in files.items()}
+    before = listing(now)
+    digests = ManifestDigests(before["manifest.json"])
+    for path, char in [*changes, *((p, None) for p in list(now)[:2])]:
+        if char is None:
+            digests.pop(path, None)
+            now.pop(path, None)
+        else:
+            digests[path] = now[path] = char * 64
+    spliced = digests.spliced(before["SHA256SUMS"])
+    if not files or not now:  # an empty list of files is written on one line: listed anew
+        assert spliced is None
+        return
+    assert spliced == listing(now)
+    assert dict(digests) == now  # what it holds after the splice, parsed from the new text
+
+
+def test_a_splice_that_does_not_fit_is_none() -> None:
+    files = {path: digest_of(path) for path in PATHS}
+    written = listing(files)
+    digests = ManifestDigests(written["manifest.json"])
+    digests["new/index.html"] = "1" * 64
+    assert digests.spliced(written["SHA256SUMS"].replace(b"index.html\n", b"", 1)) is None  # one file short
+    other = written["SHA256SUMS"].replace(digest_of("index.html").encode() + b"  index.html", b"0" * 64 + b"  other.html")
+    del digests["index.html"]
+    assert digests.spliced(other) is None  # not the same files
+    assert digests.spliced(written["SHA256SUMS"]) is not None
+    digests = ManifestDigests(written["manifest.json"].replace(b'"records": [', b'"records": [\xff', 1))
+    digests["new/index.html"] = "1" * 64
+    assert digests.spliced(written["SHA256SUMS"]) is None  # what would be kept is not text
+    digests = ManifestDigests(written["manifest.json"])
+    digests["new/index.html"] = "1" * 64
+    len(digests)  # parsed: the text no longer stands for it
+    assert digests.spliced(written["SHA256SUMS"]) is None
+
+
+def test_removing_an_unlisted_path_is_a_key_error() -> None:
+    digests = ManifestDigests(manifest_text(PATHS))
+    with pytest.raises(KeyError):
+        del digests["missing.html"]
+    digests["new.html"] = "1" * 64
+    del digests["new.html"]
+    del digests["index.html"]
+    with pytest.raises(KeyError):
+        del digests["index.html"]
+    assert "new.html" not in digests and "index.html" not in digests
+    digests["index.html"] = "2" * 64
+    assert digests["index.html"] == "2" * 64 and len(digests) == len(PATHS)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.text(alphabet="ab/\"\\é", min_size=1, max_size=6), min_size=1, max_size=14, unique=True),
+    st.text(alphabet="ab/\"\\é", max_size=3),
+    st.lists(st.text(alphabet="ab/\"\\é", min_size=1, max_size=6), max_size=4),
+)
+def test_paths_under_a_prefix_are_those_of_the_parsed_manifest(paths: list[str], prefix: str, more: list[str]) -> None:
+    digests = ManifestDigests(manifest_text(paths))
+    for path in more:
+        digests[path] = "1" * 64
+    for path in paths[:2]:
+        digests.pop(path, None)
+    found = digests.under(prefix)
+    assert found == sorted(p for p in dict(digests) if p.startswith(prefix))
+    assert digests.under(prefix) == found  # and the same once parsed
