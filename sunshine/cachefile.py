@@ -11,6 +11,8 @@ import contextlib
 import hashlib
 import json
 import os
+import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -42,15 +44,45 @@ def _engine_fingerprint() -> str:
 
 
 def package_version(name: str) -> str:
-    """An installed package's version for cache keys, "-" when it is not installed."""
-    # imported when first asked (40 ms): a quick edit's main process never asks, its
-    # forked process hashes the engine (sunshine.lastbuild)
+    """An installed package's version for cache keys, "-" when it is not installed.
+
+    Read from the name of its ``.dist-info`` folder (``name-version.dist-info``, as
+    installers write it) on ``sys.path``, the first one found as ``importlib.metadata``
+    finds it; only a package not installed so asks ``importlib.metadata``, whose import
+    and lookups cost 40 ms of every build's input hashing."""
+    found = _dist_infos().get(_normal(name))
+    if found is not None:
+        return found
     import importlib.metadata as meta
 
     try:
         return meta.version(name)
     except meta.PackageNotFoundError:
         return "-"
+
+
+_DIST_INFOS: list[dict[str, str]] = []  # this process's, once read
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+def _dist_infos() -> dict[str, str]:
+    """Normalised name -> version of the ``.dist-info`` folders on ``sys.path``, the first of each name."""
+    if not _DIST_INFOS:
+        found: dict[str, str] = {}
+        for folder in sys.path:
+            try:
+                names = sorted(os.listdir(folder or "."))
+            except OSError:
+                continue
+            for entry in names:
+                name, dash, version = entry.removesuffix(".dist-info").partition("-")
+                if entry.endswith(".dist-info") and dash and version:
+                    found.setdefault(_normal(name), version)
+        _DIST_INFOS.append(found)
+    return _DIST_INFOS[0]
 
 
 def save_json(path: Path, doc: Any) -> None:

@@ -203,3 +203,13 @@ def test_a_program_that_cannot_be_found_or_started_costs_nothing(monkeypatch: py
     monkeypatch.setattr(search_mod, "_executable", lambda: tmp_path / "no-such-program")
     search_mod.warm_up()  # the process cannot be started: the thread gives up
     assert searchwarm.claim() is None
+
+
+def test_the_program_is_the_one_pagefinds_package_finds(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Found without importing pagefind.service (asyncio, ssl), and the same program."""
+    from pagefind.service import get_executable
+
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH", raising=False)
+    assert search_mod._executable() == get_executable()
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "pagefind_extended"))
+    assert search_mod._executable() == get_executable() == tmp_path / "pagefind_extended"

@@ -253,3 +253,16 @@ def test_a_body_edit_reads_the_store_once(root: Path, monkeypatch: pytest.Monkey
     assert "补充。" in (out / PAGE).read_text(encoding="utf-8")
     doc = _read(options)
     assert doc is not None and doc["key"] == read_inputs(options).key
+
+
+def test_library_versions_are_those_importlib_finds() -> None:
+    """The versions in every input key are read from the installed folders' names: the
+    same as importlib.metadata's, and "-" for a package that is not installed."""
+    import importlib.metadata
+
+    from sunshine.cachefile import package_version
+    from sunshine.lastbuild import LIBRARIES
+
+    for name in (*LIBRARIES, "Jinja2", "MarkupSafe", "zxing-cpp", "livereload", "pytest"):
+        assert package_version(name) == importlib.metadata.version(name), name
+    assert package_version("no-such-package-here") == "-"
