@@ -26,6 +26,7 @@ from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from .cachefile import package_version
 from .markdown import LinkTarget, Rendered, render_markdown
 from .packcache import PackCache
 from .site import Record, Site
@@ -36,13 +37,11 @@ __all__ = ["cache_version", "link_map", "render_bodies", "render_body"]
 @cache
 def cache_version() -> str:
     """What a cached body depends on besides its text: this code and its libraries."""
-    import importlib.metadata as meta
-
     from . import markdown as converter
 
     parts = [Path(converter.__file__).read_bytes()]
     for package in ("Markdown", "nh3"):
-        parts.append(meta.version(package).encode())
+        parts.append(package_version(package).encode())
     return "sunshine-md-2-" + hashlib.sha256(b"\0".join(parts)).hexdigest()[:16]
 
 PARALLEL_MIN = 300  # below this many bodies a pool costs more than it saves

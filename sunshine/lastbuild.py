@@ -98,6 +98,8 @@ def _state_file(options: BuildOptions) -> Path:
 
 
 def _git_head(root: Path) -> str:
+    if "GIT_DIR" not in os.environ and not any((folder / ".git").exists() for folder in (root, *root.resolve().parents)):
+        return "-"  # in no repository: git need not be started to say so
     try:
         done = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10, check=False)
     except (OSError, subprocess.SubprocessError):

@@ -266,3 +266,28 @@ def test_library_versions_are_those_importlib_finds() -> None:
     for name in (*LIBRARIES, "Jinja2", "MarkupSafe", "zxing-cpp", "livereload", "pytest"):
         assert package_version(name) == importlib.metadata.version(name), name
     assert package_version("no-such-package-here") == "-"
+
+
+def test_a_new_commit_means_a_full_build_and_no_repository_no_git(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the revision history on, the commit is an input: a new commit (nothing else
+    changed) builds again. Outside any repository git is not even started."""
+    import subprocess
+
+    from sunshine import lastbuild
+
+    started: list[list[str]] = []
+    real_run = subprocess.run
+    monkeypatch.setattr(lastbuild.subprocess, "run", lambda cmd, *a, **k: started.append(cmd) or real_run(cmd, *a, **k))
+    assert lastbuild._git_head(root) == "-" and not started
+
+    def git(*args: str) -> None:
+        real_run(["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.org", *args], check=True, capture_output=True)
+
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-q", "-m", "一")
+    build_or_reuse(opts(root, history=True))
+    assert build_or_reuse(opts(root, history=True))[0].reused
+    git("commit", "-q", "--allow-empty", "-m", "二")
+    assert not build_or_reuse(opts(root, history=True))[0].reused
+    assert build_or_reuse(opts(root, history=True))[0].reused
