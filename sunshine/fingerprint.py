@@ -46,6 +46,7 @@ __all__ = ["Unstable", "digest", "prime"]
 Memo = dict[int, tuple[Any, bytes]]
 
 PRIME_MIN = 1000  # below this many values, forking workers costs more than it saves
+PRIME_SPANS = 3  # spans per worker (forkmap): a view's digest reads it, and only digests travel back
 
 # Written by pickle as they are: their pickle is their value.
 _NATIVE = frozenset(
@@ -138,6 +139,6 @@ def prime(values: Sequence[Any], memo: Memo, workers: int | None = None) -> None
             return None
 
     todo = [v for v in values if id(v) not in memo and getattr(getattr(type(v), "__dataclass_params__", None), "frozen", False)]
-    for value, found in zip(todo, fork_map(one, todo, workers, PRIME_MIN), strict=True):
+    for value, found in zip(todo, fork_map(one, todo, workers, PRIME_MIN, spans=PRIME_SPANS), strict=True):
         if found is not None:
             memo[id(value)] = (value, found)

@@ -37,18 +37,25 @@ def _run_span(span: tuple[int, int]) -> list[Any]:
     return [func(item) for item in items[span[0] : span[1]]]
 
 
-def fork_map(func: Callable[[T], R], items: Sequence[T], workers: int | None = None, min_items: int = 400) -> list[R]:
-    """``[func(x) for x in items]``, across ``workers`` forked processes when worth it."""
+def fork_map(
+    func: Callable[[T], R], items: Sequence[T], workers: int | None = None, min_items: int = 400, spans: int | None = None,
+) -> list[R]:
+    """``[func(x) for x in items]``, across ``workers`` forked processes when worth it.
+
+    ``spans``: spans per worker, each done by a fresh worker (default
+    :data:`SPANS_PER_WORKER`); fewer where each item's work touches little of the
+    parent's memory and gives back little, as then the forks cost more than the pages
+    a long-lived worker would copy."""
     global _TASK
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(items) < min_items or sys.platform != "linux" or _TASK is not None:
         return [func(item) for item in items]
-    size = max(SPAN_MIN, len(items) // (workers * SPANS_PER_WORKER))
-    spans = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
+    size = max(SPAN_MIN, len(items) // (workers * max(1, SPANS_PER_WORKER if spans is None else spans)))
+    parts = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
     _TASK = (func, items)
     try:
         with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=1) as pool:
-            return [result for chunk in pool.map(_run_span, spans, chunksize=1) for result in chunk]
+            return [result for chunk in pool.map(_run_span, parts, chunksize=1) for result in chunk]
     except Exception:
         return [func(item) for item in items]
     finally:

@@ -173,6 +173,8 @@ def test_fork_map_forks_a_fresh_worker_for_each_span(monkeypatch: pytest.MonkeyP
     assert len(set(pids)) == 2 * SPANS_PER_WORKER
     pids = fork_map(lambda _: os.getpid(), list(range(5 * SPAN_MIN - 1)), workers=2, min_items=10)
     assert len(set(pids)) == 5  # not two dozen forks for a few hundred items
+    pids = fork_map(lambda _: os.getpid(), list(range(many)), workers=2, min_items=10, spans=3)
+    assert len(set(pids)) == 6 and pids == sorted(pids, key=pids.index)  # fewer spans asked for; results in order
     monkeypatch.setattr(forkmap, "SPAN_MIN", 1)
     pids = fork_map(lambda _: os.getpid(), list(range(960)), workers=2, min_items=10)
     assert len(set(pids)) == 960 // (960 // (2 * SPANS_PER_WORKER))
