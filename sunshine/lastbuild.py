@@ -214,7 +214,10 @@ def record(site: Site, inputs: Inputs, out: Path, quick: str | None = None) -> d
         "folders": outputstats.packed(folders),
         "summary": {**asdict(summary), "problems": [asdict(p) for p in summary.problems]},
     }
-    recordfile.save(_state_file(site.options), doc)
+    state = _state_file(site.options)
+    recordfile.save(state, doc)
+    with contextlib.suppress(OSError):
+        state.with_suffix(".json").unlink(missing_ok=True)  # the record as earlier versions kept it
     return outputs
 
 
