@@ -90,7 +90,7 @@ def _lstat(path: Path) -> os.stat_result | None:
         return None
 
 
-_FEW = 64
+_FEW = 64  # changes up to this many are each looked up in the list of paths; more, through an index of it
 
 
 def _index(paths: list[str], known: int, path: str) -> int | None:
