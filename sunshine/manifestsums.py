@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, ItemsView, Iterator, MutableMapping
+from collections.abc import Callable, ItemsView, Iterator, Mapping, MutableMapping
 from pathlib import Path
 
-__all__ = ["FILES_END", "FILES_START", "ManifestDigests", "read_digests"]
+__all__ = ["FILES_END", "FILES_START", "ManifestDigests", "listed_under", "read_digests"]
 
 _HEX = re.compile(rb'[0-9a-f]{64}"')
 FILES_START = b'\n "files": {\n'  # the manifest's list of files, one to a line (sunshine.write.manifest)
@@ -89,6 +89,14 @@ def _entry_path(entry: bytes) -> str:
     if not isinstance(path, str):
         raise ValueError("not an entry of the list of files")
     return path
+
+
+def listed_under(sums: Mapping[str, str], prefix: str) -> list[str]:
+    """The paths of ``sums`` that start with ``prefix``, sorted; a manifest's text
+    (:class:`ManifestDigests`) is read only where they are listed."""
+    if isinstance(sums, ManifestDigests):
+        return sums.under(prefix)
+    return sorted(path for path in sums if path.startswith(prefix))
 
 
 def read_digests(out: Path) -> dict[str, str]:

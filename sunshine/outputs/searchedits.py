@@ -31,7 +31,7 @@ from collections.abc import Callable, Collection, Mapping, MutableMapping, Seque
 from pathlib import Path
 from typing import Any
 
-from ..manifestsums import ManifestDigests
+from ..manifestsums import listed_under
 from ..route import output_path
 from ..site import Record, Site
 from . import search
@@ -71,8 +71,7 @@ def index_changes(
     changes: dict[str, bytes | None] = {
         path: content for path, content in bundle.items() if sums.get(path) != hashlib.sha256(content).hexdigest()
     }
-    listed = sums.under(folder) if isinstance(sums, ManifestDigests) else [p for p in sums if p.startswith(folder)]
-    changes.update((path, None) for path in listed if owned(path) and path not in bundle)
+    changes.update((path, None) for path in listed_under(sums, folder) if owned(path) and path not in bundle)
     return changes
 
 
