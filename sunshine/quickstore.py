@@ -53,8 +53,10 @@ from .render import RenderState, make_environment
 from .site import BuildOptions, Record, Site, Source
 from .storefile import (
     DIGEST,
+    KINDS,
     Entries,
     Index,
+    Places,
     Store,
     ViewRefs,
     Writer,
@@ -68,7 +70,7 @@ __all__ = ["Pending", "commit", "finish", "keep_entries", "load", "read_ahead", 
 
 log = logging.getLogger("sunshine")
 
-FORMAT = "sunshine-quick-2"
+FORMAT = "sunshine-quick-3"
 KEEP = 6  # stores kept, one per output folder, the most recently used first
 
 
@@ -154,7 +156,7 @@ def _write_head(snap: Snapshot, skeleton: Site, search: list[PlannedShard] | Non
     """Write the store's head; ``search``: the plan of the build's search index, if made;
     ``order``: the keys of records, sources, views and pages."""
     ident = secrets.token_hex(8)
-    meta = {"format": FORMAT, "engine": engine_fingerprint(), "id": ident, "index": index, "order": order,
+    meta = {"format": FORMAT, "engine": engine_fingerprint(), "id": ident, "index": Places.pack(index, order), "order": order,
             "qr-encoder": encoder_version()}
     doc = {
         "site": skeleton, "common": snap.state.common, "links": snap.state.links, "until": snap.until,
@@ -232,7 +234,7 @@ def load(options: BuildOptions, ident: str) -> Snapshot | None:
         if meta.get("format") != FORMAT or meta.get("engine") != engine_fingerprint():
             return None
         adopt_version(str(meta["qr-encoder"]))  # the same engine fingerprint: the same zxing-cpp
-        index, order = meta["index"], [dict.fromkeys(keys) for keys in meta["order"]]
+        index, order = Places(meta["order"], meta["index"]), [dict.fromkeys(keys) for keys in meta["order"]]
         current, problems = meta["id"], None
         for count, (base, new, added, more, problems_then) in enumerate(read_records(_journal(head)), 1):
             if base != current:
@@ -245,8 +247,8 @@ def load(options: BuildOptions, ident: str) -> Snapshot | None:
             current, problems = new, problems_then
         if current != ident:
             return None
-        store = Store(_mapped(data), index, current, {kind: set(keys) for kind, keys in zip("rsvp", order, strict=True)})
-        records, sources, views, pages = (Entries(store, kind, list(keys)) for kind, keys in zip("rsvp", order, strict=True))
+        store = Store(_mapped(data), index, current, {kind: set(keys) for kind, keys in zip(KINDS, order, strict=True)})
+        records, sources, views, pages = (Entries(store, kind, list(keys)) for kind, keys in zip(KINDS, order, strict=True))
         store.views = views
         doc = store.unpickle(rest)
         if problems is not None:

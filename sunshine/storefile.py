@@ -13,16 +13,19 @@ import hashlib
 import io
 import mmap
 import pickle
-from collections.abc import Iterator, MutableMapping
+import sys
+from array import array
+from collections.abc import Iterator, MutableMapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
 from .views import RecordView
 
-__all__ = ["DIGEST", "Entries", "Index", "Store", "StoreDamaged", "ViewRefs", "Writer", "append_record", "digest", "pickled", "read_records"]
+__all__ = ["DIGEST", "KINDS", "Entries", "Index", "Places", "Store", "StoreDamaged", "ViewRefs", "Writer", "append_record", "digest", "pickled", "read_records"]
 
 DIGEST = 16  # bytes of a BLAKE2 digest
 Index = dict[str, tuple[int, int, bytes]]  # entry name: offset, length, digest
+KINDS = "rsvp"  # records, sources, views, pages: an entry's name is its kind, NUL, its key
 
 
 class StoreDamaged(Exception):
@@ -95,10 +98,55 @@ class Entries(MutableMapping[str, Any]):
         return len(self.order)
 
 
+class Places:
+    """Where a store's entries lie: those of the full build that made it as three flat
+    arrays (offsets, lengths, digests) in the order of their keys, those added since in a
+    dict. Read in one step instead of unpickling a tuple per entry (30 ms at 10,000
+    records); a kind's keys are indexed when one of them is first looked up."""
+
+    def __init__(self, order: Sequence[Sequence[str]], packed: tuple[str, bytes, bytes, bytes]):
+        byteorder, offsets, lengths, self._digests = packed
+        if byteorder != sys.byteorder:
+            raise ValueError("a store written on another machine")
+        self._offsets, self._lengths = array("q"), array("q")
+        self._offsets.frombytes(offsets)
+        self._lengths.frombytes(lengths)
+        self._order = dict(zip(KINDS, order, strict=True))
+        self._starts: dict[str, int] = {}
+        start = 0
+        for kind, keys in self._order.items():
+            self._starts[kind] = start
+            start += len(keys)
+        if not len(self._offsets) == len(self._lengths) == len(self._digests) // DIGEST == start:
+            raise ValueError("a store's index does not match its keys")
+        self._at: dict[str, dict[str, int]] = {}
+        self.added: Index = {}
+
+    @staticmethod
+    def pack(index: Index, order: Sequence[Sequence[str]]) -> tuple[str, bytes, bytes, bytes]:
+        """``index`` (of every key in ``order``, by kind) as :class:`Places` reads it."""
+        places = [index[kind + "\0" + key] for kind, keys in zip(KINDS, order, strict=True) for key in keys]
+        return (sys.byteorder, array("q", [p[0] for p in places]).tobytes(),
+                array("q", [p[1] for p in places]).tobytes(), b"".join(p[2] for p in places))
+
+    def __getitem__(self, name: str) -> tuple[int, int, bytes]:
+        if name in self.added:
+            return self.added[name]
+        kind, _, key = name.partition("\0")
+        at = self._at.get(kind)
+        if at is None:
+            at = self._at[kind] = {k: i for i, k in enumerate(self._order[kind], self._starts[kind])}
+        i = at[key]
+        return self._offsets[i], self._lengths[i], self._digests[i * DIGEST : i * DIGEST + DIGEST]
+
+    def update(self, added: Index) -> None:
+        self.added.update(added)
+
+
 class Store:
     """A data file's bytes (or its mapping) and its index: the entries of one store."""
 
-    def __init__(self, data: bytes | mmap.mmap, index: Index, ident: str, known: dict[str, set[str]]):
+    def __init__(self, data: bytes | mmap.mmap, index: Index | Places, ident: str, known: dict[str, set[str]]):
         self.data = data
         self.index = index
         self.ident = ident
