@@ -84,6 +84,9 @@ def _read_in_parallel(site: Site, files: list[tuple[Path, str, bool]], limit: in
 
 
 def _rel(root: Path, path: Path) -> str:
+    r, p = str(root), str(path)
+    if p.startswith(r) and p[len(r) : len(r) + 1] == os.sep:  # what relative_to gives, at a tenth of its cost
+        return p[len(r) + 1 :].replace(os.sep, "/")
     return path.relative_to(root).as_posix()
 
 
@@ -94,16 +97,18 @@ def _record_files(root: Path, content: Path, problems: Problems) -> list[tuple[P
     for dirpath, dirnames, filenames in os.walk(content):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
         here = Path(dirpath)
+        rel_here = _rel(root, here)
+        links: set[str] = set()
         for name in sorted(dirnames) + sorted(filenames):
             if name.startswith((".", "_")):
                 continue
-            full = here / name
-            rel = _rel(root, full)
+            rel = f"{rel_here}/{name}"
             if rel.lower() in lowered and lowered[rel.lower()] != rel:
                 problems.add(rel, 0, "", f"文件名与“{lowered[rel.lower()]}”只差大小写", "在不区分大小写的服务器上会冲突，请改名", code="case-clash")
             lowered.setdefault(rel.lower(), rel)
-            if full.is_symlink():
-                target = os.path.realpath(full)
+            if os.path.islink(os.path.join(dirpath, name)):
+                links.add(name)
+                target = os.path.realpath(here / name)
                 if not target.startswith(str(content.resolve()) + os.sep):
                     problems.add(rel, 0, "", "符号链接指向 content 文件夹以外", "请把文件复制进来，不要用链接", code="symlink")
                     if name in dirnames:
@@ -123,19 +128,17 @@ def _record_files(root: Path, content: Path, problems: Problems) -> list[tuple[P
         assert kind is not None
         if len(parts) == 1:
             for name in sorted(filenames):
-                full = here / name
-                if name.startswith((".", "_")) or (full.is_symlink() and not _inside(full, content)):
+                if name.startswith((".", "_")) or (name in links and not _inside(here / name, content)):
                     continue
                 if name.endswith(RECORD_SUFFIXES):
-                    found.append((full, kind, False))
+                    found.append((here / name, kind, False))
                 else:
-                    problems.add(_rel(root, full), 0, "", "不是 .md 或 .yaml 文件", "附件请放进记录自己的文件夹（NAME/index.md 旁边）", code="stray-file", severity="warning")
+                    problems.add(f"{rel_here}/{name}", 0, "", "不是 .md 或 .yaml 文件", "附件请放进记录自己的文件夹（NAME/index.md 旁边）", code="stray-file", severity="warning")
         elif len(parts) == 2:
-            index = here / "index.md"
-            if index.is_file():
-                found.append((index, kind, True))
+            if os.path.isfile(os.path.join(dirpath, "index.md")):
+                found.append((here / "index.md", kind, True))
             else:
-                problems.add(_rel(root, here), 0, "", "文件夹记录缺少 index.md", "在文件夹中创建 index.md", code="no-index")
+                problems.add(rel_here, 0, "", "文件夹记录缺少 index.md", "在文件夹中创建 index.md", code="no-index")
             dirnames[:] = []
     return found
 
@@ -149,8 +152,9 @@ def read_source(
 ) -> Source | None:
     rel = _rel(root, path)
     try:
-        size = path.stat().st_size
-        raw = path.read_bytes() if size <= limit else b""
+        with open(path, "rb") as stream:
+            size = os.fstat(stream.fileno()).st_size
+            raw = stream.read() if size <= limit else b""
     except OSError as exc:
         problems.add(rel, 0, "", f"无法读取文件（{exc.strerror or exc}）", "请检查文件的读取权限，或关闭正在占用它的程序后重试", code="unreadable")
         return None

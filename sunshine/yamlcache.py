@@ -3,7 +3,7 @@
 Parsing with line numbers is most of the load stage, and its result is a pure
 function of the text, so ``.cache/yaml.json`` keeps, per SHA-256 of (text, first
 line, Sunshine's code, PyYAML's version), the parsed mapping and the line of every
-key, as JSON (dates tagged). Each entry carries a checksum and is decoded only when
+key, as JSON (dates as text, with a list of where they are). Each entry carries a checksum and is decoded only when
 used; a damaged, foreign or stale entry is parsed again. The preview server also
 keeps the parsed documents in memory between rebuilds.
 """
@@ -23,24 +23,40 @@ from .yamlsrc import YamlDoc, load_yaml
 
 __all__ = ["YamlCache"]
 
-_DATE, _TIME = "\x00date", "\x00datetime"
+Steps = list[str | int]  # keys and list indexes from a document's top to one value
 
 
-def _encode(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return {_TIME: value.isoformat()}
-    if isinstance(value, dt.date):
-        return {_DATE: value.isoformat()}
-    raise TypeError(type(value).__name__)
+def _dated(value: Any, path: Steps, found: list[list[Any]]) -> Any:
+    """``value`` with every date and time as ISO text; their paths go to ``found``."""
+    if isinstance(value, dt.date):  # a datetime is a date too
+        found.append(["datetime" if isinstance(value, dt.datetime) else "date", *path])
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _dated(v, [*path, k], found) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dated(v, [*path, i], found) for i, v in enumerate(value)]
+    return value
 
 
-def _decode(obj: dict[str, Any]) -> Any:
-    if len(obj) == 1:
-        if _TIME in obj:
-            return dt.datetime.fromisoformat(obj[_TIME])
-        if _DATE in obj:
-            return dt.date.fromisoformat(obj[_DATE])
-    return obj
+def _encode(doc: YamlDoc) -> str:
+    """A parsed document as JSON: its mapping (dates as text), its lines, and where the
+    dates were, so that reading it back needs no hook called on every object."""
+    dates: list[list[Any]] = []
+    data = _dated(doc.data, [], dates)
+    return json.dumps([data, doc.lines, dates], ensure_ascii=False, separators=(",", ":"))
+
+
+def _decode(payload: str) -> YamlDoc | None:
+    """:func:`_encode` undone, or None when ``payload`` is not what it writes."""
+    data, lines, dates = json.loads(payload)
+    if not isinstance(data, dict) or not isinstance(lines, dict) or not all(type(n) is int for n in lines.values()):
+        return None
+    for tag, *path, last in dates:
+        parent = data
+        for step in path:
+            parent = parent[step]
+        parent[last] = (dt.datetime if tag == "datetime" else dt.date).fromisoformat(parent[last])
+    return YamlDoc(data, lines)
 
 
 def _check(key: str, payload: str) -> str:
@@ -80,7 +96,7 @@ class YamlCache:
             doc = found
         else:
             doc = load_yaml(text, first_line)
-            payload = json.dumps([doc.data, doc.lines], ensure_ascii=False, separators=(",", ":"), default=_encode)
+            payload = _encode(doc)
             self.used[key] = [payload, _check(key, payload)]
         self.memory[key] = (doc, self.used[key])
         return _copy(doc)
@@ -91,13 +107,12 @@ class YamlCache:
             payload, check = entry  # type: ignore[misc]
             if not isinstance(payload, str) or check != _check(key, payload):
                 return None
-            data, lines = json.loads(payload, object_hook=_decode)
-            if not isinstance(data, dict) or not isinstance(lines, dict):
-                return None
-        except (TypeError, ValueError):
+            doc = _decode(payload)
+        except (TypeError, ValueError, KeyError, IndexError):
             return None
-        self.used[key] = [payload, check]
-        return YamlDoc(data, {str(k): int(v) for k, v in lines.items()})
+        if doc is not None:
+            self.used[key] = [payload, check]
+        return doc
 
     def adopt(self, key: str, entry: list[str], hit: bool, doc: YamlDoc | None) -> None:
         """Take in what a forked worker's copy of this cache did for one text: its entry,

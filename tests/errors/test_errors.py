@@ -16,6 +16,7 @@ To review a message after an engine change, run the command above and compare.
 
 from __future__ import annotations
 
+import builtins
 import os
 import shutil
 from pathlib import Path
@@ -151,12 +152,17 @@ def test_an_unreadable_file_is_reported_not_raised(
     rel = record.relative_to(root).as_posix()
     assert _run(capsys, "build", "--root", str(root), "--now", NOW)[0] == 0
     before = _snapshot(root / "site")
-    real_open, real_read = os.open, Path.read_bytes
+    real_open, real_read, real_io_open = os.open, Path.read_bytes, builtins.open
 
     def refuse_open(path: str, *args: Any, **kwargs: Any) -> int:
         if str(path) == str(record):
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, *args, **kwargs)
+
+    def refuse_io_open(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(path, (str, Path)) and str(path) == str(record):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_io_open(path, *args, **kwargs)
 
     def refuse_read(self: Path) -> bytes:
         if self == record:
@@ -165,6 +171,7 @@ def test_an_unreadable_file_is_reported_not_raised(
 
     monkeypatch.setattr(os, "open", refuse_open)
     monkeypatch.setattr(Path, "read_bytes", refuse_read)
+    monkeypatch.setattr(builtins, "open", refuse_io_open)
     code, out, err = _run(capsys, command, "--root", str(root), "--now", NOW)
     assert (code, out) == (1, "")
     assert err == (

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sunshine.yamlcache import YamlCache
+from sunshine.yamlcache import YamlCache, _check
 from sunshine.yamlsrc import SourceError, load_yaml
 
 TEXT = """\
@@ -21,6 +21,8 @@ ratio: 1.50
 ok: true
 none: null
 code: "0755"
+quoted: "2020-06-01"
+days: [2020-01-01, 2020-01-02T08:00:00]
 people:
   - {name: 张某某, admitted: 2019-06-01}
   - name: 李某
@@ -43,6 +45,7 @@ def test_cached_equals_fresh_with_types_and_lines(tmp_path: Path) -> None:
     assert again.data["publish_at"].utcoffset() == dt.timedelta(hours=8)
     assert type(again.data["ratio"]) is float and type(again.data["count"]) is int and again.data["code"] == "0755"
     assert again.data["people"][0]["admitted"] == dt.date(2019, 6, 1)
+    assert again.data["quoted"] == "2020-06-01" and [type(d) for d in again.data["days"]] == [dt.date, dt.datetime]
     assert second.load(TEXT, 5).lines["title"] == 5  # another first line is another entry
     assert second.hits == 1
 
@@ -100,3 +103,24 @@ def test_errors_are_never_cached(tmp_path: Path) -> None:
             cache.load("title: a\ntitle: b\n")
     cache.save()
     assert not (tmp_path / "yaml.json").exists() or json.loads((tmp_path / "yaml.json").read_text(encoding="utf-8"))["entries"] == {}
+
+
+@pytest.mark.parametrize("forged", [
+    '[{"d":"x"},{"d":2},[["date","d"]]]',  # a date that is not one
+    '[{"d":"2020-01-01"},{"d":2},[["date","e"]]]',  # a date where nothing is
+    '[{"d":"2020-01-01"},{"d":"2"},[]]',  # a line that is not a number
+    '[{"d":1},{"d":2}]',  # the old layout
+])
+def test_entries_that_do_not_decode_are_parsed_again(tmp_path: Path, forged: str) -> None:
+    """Even with a checksum that fits (anyone can compute one), an entry that does not
+    decode to a document is a miss, never an error."""
+    file = tmp_path / "yaml.json"
+    cache = YamlCache(file)
+    cache.load(TEXT)
+    cache.save()
+    doc = json.loads(file.read_text(encoding="utf-8"))
+    (key, _), = doc["entries"].items()
+    doc["entries"][key] = [forged, _check(key, forged)]
+    file.write_text(json.dumps(doc), encoding="utf-8")
+    again = YamlCache(file)
+    assert again.load(TEXT) == load_yaml(TEXT) and again.hits == 0
