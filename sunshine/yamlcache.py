@@ -3,9 +3,10 @@
 Parsing with line numbers is most of the load stage, and its result is a pure
 function of the text, so ``.cache/yaml.json`` keeps, per SHA-256 of (text, first
 line, Sunshine's code, PyYAML's version), the parsed mapping and the line of every
-key, as JSON (dates as text, with a list of where they are). Each entry carries a checksum and is decoded only when
-used; a damaged, foreign or stale entry is parsed again. The preview server also
-keeps the parsed documents in memory between rebuilds.
+key, as JSON: dates as text, with a list of where they are, so that an entry reads
+back without a hook called on every object. Each entry carries a checksum and is
+decoded only when used; a damaged, foreign or stale entry is parsed again. The
+preview server also keeps the parsed documents in memory between rebuilds.
 """
 
 from __future__ import annotations
