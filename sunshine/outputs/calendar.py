@@ -16,19 +16,21 @@ def _escape(text: str) -> str:
 
 def _fold(line: str) -> str:
     """Fold a content line at 75 octets without splitting a UTF-8 character."""
-    if len(line) <= 18 or len(line.encode("utf-8")) <= 75:  # 18 characters are at most 72 octets
+    if len(line) <= 18:  # 18 characters are at most 72 octets
         return line
-    out: list[str] = []
-    start, size, limit = 0, 0, 75
-    for i, char in enumerate(line):
-        code = ord(char)
-        octets = 1 if code < 0x80 else 2 if code < 0x800 else 3 if code < 0x10000 else 4
-        if size + octets > limit:
-            out.append(line[start:i])
-            start, size, limit = i, 0, 74  # a continuation line starts with a space
-        size += octets
-    out.append(line[start:])
-    return "\r\n ".join(out)
+    data = line.encode("utf-8")
+    if len(data) <= 75:
+        return line
+    parts: list[bytes] = []
+    start, limit = 0, 75
+    while len(data) - start > limit:
+        end = start + limit
+        while data[end] & 0xC0 == 0x80:  # not the first byte of a character: the line breaks before it
+            end -= 1
+        parts.append(data[start:end])
+        start, limit = end, 74  # a continuation line starts with a space
+    parts.append(data[start:])
+    return b"\r\n ".join(parts).decode("utf-8")
 
 
 def _event(site: Site, v: RecordView) -> list[str]:
