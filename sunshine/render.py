@@ -51,6 +51,7 @@ class RenderState:
     views: dict[str, RecordView]
     links: dict[str, LinkView]
     pages: dict[str, tuple[str, str, dict[str, Any]]] = field(default_factory=dict)  # target: template, path, own values
+    digests: dict[str, bytes] = field(default_factory=dict)  # record key: its view's content digest, when the page cache made them
 
 
 def page_context(common: dict[str, Any], path: str, extra: dict[str, Any]) -> dict[str, Any]:
@@ -144,6 +145,8 @@ def render_site(site: Site, cache: PageCache | None = None, keep: bool = False, 
     if cache is not None:
         prime(list(views.values()), memo, site.options.workers)
         cache.share(ctx, memo)
+        if state is not None:  # the quick-rebuild store keeps the entries of unchanged views
+            state.digests = {key: memo[id(view)][1] for key, view in views.items() if id(view) in memo}
 
     def page(template: str, path: str, **extra: Any) -> None:
         context = page_context(ctx, path, extra)

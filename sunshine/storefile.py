@@ -52,7 +52,10 @@ class Writer:
         self.index: Index = {}
 
     def add(self, name: str, value: Any, refs: bool = False) -> None:
-        blob = pickled(value, refs)
+        self.add_pickled(name, pickled(value, refs))
+
+    def add_pickled(self, name: str, blob: bytes) -> None:
+        """An entry pickled already (taken from an earlier store)."""
         self.data.write(blob)
         self.index[name] = (self.offset, len(blob), digest(blob))
         self.offset += len(blob)

@@ -125,6 +125,30 @@ def test_anything_but_a_body_is_a_full_build(builds: Builds, sample_root: Path) 
     builds.assert_same_as_full_build()
 
 
+def test_a_full_build_takes_the_unchanged_views_from_the_last_store(
+    builds: Builds, sample_root: Path, caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Views whose content digest did not change are copied from the last full build's
+    store, not pickled again; the store still serves edits exactly, the reverted one too."""
+    add_to_body(sample_root, SAMPLE_NOTICE, ANCHOR)
+    builds()  # a quick edit: its new view goes to the journal, not to the head
+    base = sample_root / "templates" / "base.html"
+    base.write_text(base.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    with caplog.at_level("DEBUG", logger="sunshine"):
+        builds()
+    assert builds.full == 2
+    (taken,) = [r.getMessage() for r in caplog.records if "views taken from the last one" in r.getMessage()]
+    reused, total = map(int, taken.removeprefix("quick-rebuild store: ").split(" views")[0].split(" of "))
+    assert total >= 10 and reused == total - 1  # all but the edited record's, whose head entry was older
+    for text in ("（第二处修改。）", ""):  # an edit, then back to the text that build stored
+        path = sample_root / SAMPLE_NOTICE
+        edited = path.read_text(encoding="utf-8").replace("（第二处修改。）", "")
+        path.write_text(edited.replace(ANCHOR, ANCHOR + text, 1), encoding="utf-8")
+        builds()
+        assert builds.full == 2
+        builds.assert_same_as_full_build()
+
+
 def test_personal_data_is_refused_and_nothing_is_written(builds: Builds, sample_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = on_disk(builds.out)
     add_to_body(sample_root, SAMPLE_NOTICE, ANCHOR, "联系人手机13812345678。")
