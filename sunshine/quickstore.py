@@ -167,13 +167,10 @@ class _EarlierViews:
     def __init__(self, head: Path, data: Path):
         self._stream: IO[bytes] | None = None
         try:
-            raw = head.read_bytes()
-            blob = raw[DIGEST:]
-            if digest(blob) != raw[:DIGEST]:
+            read = _read_head(head)
+            if read is None:
                 return
-            meta, _ = pickle.loads(blob)
-            if meta.get("format") != FORMAT or meta.get("engine") != engine_fingerprint():
-                return
+            meta = read[0]
             self._places, views, self._digests = Places(meta["order"], meta["index"]), meta["order"][2], meta["view-digests"]
             if not isinstance(self._digests, bytes) or len(self._digests) != 32 * len(views):
                 return
@@ -277,6 +274,19 @@ def _mapped(path: Path) -> mmap.mmap:
         return mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
 
 
+def _read_head(head: Path) -> tuple[dict[str, Any], bytes] | None:
+    """The head's description of the store and its pickled rest, if the head is whole
+    and was written by this engine (a file that cannot be read or unpickled raises)."""
+    raw = head.read_bytes()
+    blob = raw[DIGEST:]
+    if digest(blob) != raw[:DIGEST]:
+        return None
+    meta, rest = pickle.loads(blob)
+    if meta.get("format") != FORMAT or meta.get("engine") != engine_fingerprint():
+        return None
+    return meta, rest
+
+
 MAX_QUICK = 100  # quick rebuilds on one store; the next edit is a full build, which starts a new one
 
 
@@ -284,13 +294,10 @@ def load(options: BuildOptions, ident: str) -> Snapshot | None:
     """The snapshot of the build whose store id is ``ident``, or None."""
     head, data = _paths(options)
     try:
-        raw = head.read_bytes()
-        blob = raw[DIGEST:]
-        if digest(blob) != raw[:DIGEST]:
+        read = _read_head(head)
+        if read is None:
             return None
-        meta, rest = pickle.loads(blob)
-        if meta.get("format") != FORMAT or meta.get("engine") != engine_fingerprint():
-            return None
+        meta, rest = read
         adopt_version(str(meta["qr-encoder"]))  # the same engine fingerprint: the same zxing-cpp
         index, order = Places(meta["order"], meta["index"]), [dict.fromkeys(keys) for keys in meta["order"]]
         current, problems = meta["id"], None
