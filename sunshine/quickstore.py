@@ -171,17 +171,16 @@ class _EarlierViews:
             if read is None:
                 return
             meta = read[0]
-            self._places, views, self._digests = Places(meta["order"], meta["index"]), meta["order"][2], meta["view-digests"]
-            if not isinstance(self._digests, bytes) or len(self._digests) != 32 * len(views):
+            self._places, self._digests = Places(meta["order"], meta["index"]), meta["view-digests"]
+            if not isinstance(self._digests, bytes) or len(self._digests) != 32 * len(meta["order"][2]):
                 return
-            self._at = {key: i for i, key in enumerate(views)}
             self._stream = data.open("rb")
         except Exception:  # the store only saves time
             self._stream = None
 
     def __call__(self, key: str, now: bytes | None) -> bytes | None:
         stream = self._stream
-        i = self._at.get(key) if stream is not None else None
+        i = self._places.position("v\0" + key) if stream is not None else None
         if stream is None or now is None or now == _NO_DIGEST or i is None or self._digests[32 * i : 32 * i + 32] != now:
             return None
         offset, length, expected = self._places["v\0" + key]

@@ -122,7 +122,7 @@ class Places:
             start += len(keys)
         if not len(self._offsets) == len(self._lengths) == len(self._digests) // DIGEST == start:
             raise ValueError("a store's index does not match its keys")
-        self._at: dict[str, dict[str, int]] = {}
+        self._positions: dict[str, dict[str, int]] = {}
         self.added: Index = {}
 
     @staticmethod
@@ -136,11 +136,19 @@ class Places:
         if name in self.added:
             return self.added[name]
         kind, _, key = name.partition("\0")
-        at = self._at.get(kind)
-        if at is None:
-            at = self._at[kind] = {k: i for i, k in enumerate(self._order[kind], self._starts[kind])}
-        i = at[key]
+        i = self._at(kind)[key] + self._starts[kind]
         return self._offsets[i], self._lengths[i], self._digests[i * DIGEST : i * DIGEST + DIGEST]
+
+    def position(self, name: str) -> int | None:
+        """Where the full build listed the entry among the keys of its kind, or None."""
+        kind, _, key = name.partition("\0")
+        return self._at(kind).get(key) if kind in self._order else None
+
+    def _at(self, kind: str) -> dict[str, int]:
+        at = self._positions.get(kind)
+        if at is None:
+            at = self._positions[kind] = {k: i for i, k in enumerate(self._order[kind])}
+        return at
 
     def update(self, added: Index) -> None:
         self.added.update(added)
