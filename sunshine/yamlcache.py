@@ -117,11 +117,14 @@ class YamlCache:
 
     def adopt(self, key: str, entry: list[str], hit: bool, doc: YamlDoc | None) -> None:
         """Take in what a forked worker's copy of this cache did for one text: its entry,
-        whether it was a hit, and (if unchanged by the reader) the document itself."""
+        whether it was a hit, and (if unchanged by the reader) the document itself, else
+        None: then it is not kept in memory, whether or not the text was read here."""
         self.used[key] = entry
         self.hits += hit
         if doc is not None:
             self.memory[key] = (doc, entry)
+        else:
+            self.memory.pop(key, None)
 
     def save(self) -> None:
         """Keep the entries this build used (others belonged to files since changed)."""
