@@ -46,8 +46,7 @@ __all__ = ["Unstable", "digest", "prime"]
 Memo = dict[int, tuple[Any, bytes]]
 
 PRIME_MIN = 1000  # below this many values, forking workers costs more than it saves
-PRIME_SPANS = 3  # spans per worker (forkmap): a view's digest reads it, and only digests travel back;
-# not shared with this process (``share``): one long-lived child touching every view copied 40 MB more
+PRIME_SPANS = 3  # spans per worker (forkmap): a view's digest reads it, and only digests travel back
 
 # Written by pickle as they are: their pickle is their value.
 _NATIVE = frozenset(

@@ -32,6 +32,7 @@ Finding = tuple[int, str, str, str]  # line, message, hint, field
 __all__ = ["CODES", "guard_body", "guard_site"]
 
 CODES = ("allow-personal", "personal-data")  # the codes of the problems this stage reports
+GUARD_SPANS = 3  # spans per worker (sunshine.forkmap): a scan reads one record and gives back a key and findings
 
 
 def guard_site(site: Site) -> None:
@@ -51,9 +52,7 @@ def guard_site(site: Site) -> None:
         findings = cache.get(scan.key)
         return scan.key, _scan(scan) if findings is None else findings
 
-    # this process scans a share too: a scan gives back little, and one long-lived child
-    # costs less than a fresh fork for every few hundred records (sunshine.forkmap)
-    found = fork_map(look, records, site.options.workers, share=True)
+    found = fork_map(look, records, site.options.workers, spans=GUARD_SPANS)
     for record, (key, findings) in zip(records, found, strict=True):
         cache.put(key, findings)  # in this process: a forked worker's cache is its own
         _report(site.problems, record, findings)

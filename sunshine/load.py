@@ -75,9 +75,7 @@ def _read_in_parallel(site: Site, files: list[tuple[Path, str, bool]], limit: in
         hit, yaml.hits = yaml.hits > hits, hits  # counted below, wherever this ran
         return source, problems.items, yaml.last, yaml.used.get(yaml.last), hit, item[0].suffix == ".md"
 
-    # this process reads a share too: the sources it takes in from a worker cost it about as
-    # much to unpickle as the worker spent pickling them
-    for source, problems, key, entry, hit, whole in fork_map(read, files, site.options.workers, PARALLEL_MIN, share=True):
+    for source, problems, key, entry, hit, whole in fork_map(read, files, site.options.workers, PARALLEL_MIN):
         site.problems.items.extend(problems)
         if entry is not None:
             # a Markdown record's front matter is its whole document; a YAML record's lost its body

@@ -143,38 +143,3 @@ def test_the_scan_on_all_cores_reports_what_one_core_reports(tmp_path: Path, mon
     serial, parallel = problems(1), problems(2)
     assert len(serial) == 8
     assert parallel == serial
-
-
-def test_fork_map_keeps_order_and_raises_where_it_fails() -> None:
-    from sunshine.forkmap import fork_map
-
-    assert fork_map(lambda x: x * x, list(range(1000)), workers=2, min_items=10) == [x * x for x in range(1000)]
-
-    def fail_on_7(x: int) -> int:
-        if x == 7:
-            raise ValueError("第7项")
-        return x
-
-    with pytest.raises(ValueError, match="第7项"):
-        fork_map(fail_on_7, list(range(50)), workers=2, min_items=10)
-
-
-def test_fork_map_forks_a_fresh_worker_for_each_span(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each span of items goes to a newly forked worker, which gives back the memory it
-    copied from the parent when the span is done; a span holds at least SPAN_MIN items."""
-    import os
-
-    from sunshine import forkmap
-    from sunshine.forkmap import SPAN_MIN, SPANS_PER_WORKER, fork_map
-
-    many = 2 * SPANS_PER_WORKER * SPAN_MIN
-    pids = fork_map(lambda _: os.getpid(), list(range(many)), workers=2, min_items=10)
-    assert os.getpid() not in pids
-    assert len(set(pids)) == 2 * SPANS_PER_WORKER
-    pids = fork_map(lambda _: os.getpid(), list(range(5 * SPAN_MIN - 1)), workers=2, min_items=10)
-    assert len(set(pids)) == 5  # not two dozen forks for a few hundred items
-    pids = fork_map(lambda _: os.getpid(), list(range(many)), workers=2, min_items=10, spans=3)
-    assert len(set(pids)) == 6 and pids == sorted(pids, key=pids.index)  # fewer spans asked for; results in order
-    monkeypatch.setattr(forkmap, "SPAN_MIN", 1)
-    pids = fork_map(lambda _: os.getpid(), list(range(960)), workers=2, min_items=10)
-    assert len(set(pids)) == 960 // (960 // (2 * SPANS_PER_WORKER))
