@@ -151,9 +151,13 @@ class _Batch:
         self.poll.unregister(fd)
         os.close(fd)
         del self.running[fd]
-        _, status = os.waitpid(child.pid, 0)
+        try:
+            _, status = os.waitpid(child.pid, 0)
+            ended_well = os.waitstatus_to_exitcode(status) == 0
+        except ChildProcessError:  # reaped by someone else (SIGCHLD ignored): its results tell
+            ended_well = True
         results: Any = None
-        if os.waitstatus_to_exitcode(status) == 0:
+        if ended_well:
             with contextlib.suppress(Exception):
                 results = pickle.loads(b"".join(child.chunks))
         if isinstance(results, list) and len(results) == child.end - child.start:

@@ -138,3 +138,15 @@ def test_results_that_do_not_pickle_or_a_killed_child_are_made_here(monkeypatch:
         return x + 1
 
     assert fork_map(killed, list(range(100)), workers=2, min_items=10) == list(range(1, 101))
+
+
+def test_children_reaped_by_the_system_still_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With SIGCHLD ignored, the kernel reaps the children: their results are taken all the same."""
+    monkeypatch.setattr(forkmap, "SPAN_MIN", 1)
+    here = os.getpid()
+    previous = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        pids = fork_map(_pid, list(range(300)), workers=2, min_items=10)
+    finally:
+        signal.signal(signal.SIGCHLD, previous)
+    assert set(pids) - {here}
