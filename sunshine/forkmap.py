@@ -23,7 +23,9 @@ between two of its own items.
 Small batches, a single core, a platform without ``fork`` or a call made inside a
 child run in this process. A child that fails (an exception, results that do not
 pickle, a signal) has its span done again here, so an error is raised with its own
-traceback.
+traceback. A child is done when its pipe closes, or when it has ended though its pipe
+stays open (a process it started holds the write end): looked for after :data:`LINGER`
+seconds without news.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ __all__ = ["SPANS_PER_WORKER", "SPAN_MIN", "fork_map"]
 SPANS_PER_WORKER = 12  # a span is at most 1 / (workers × this) of the items
 SPAN_MIN = 200  # items a child does at least: forking a large build costs tens of milliseconds
 PIPE_SIZE = 1 << 20  # a child's results wait here, not in the child, while this process works
+LINGER = 1.0  # seconds of silence, while only waiting, before ended children are looked for
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -135,29 +138,57 @@ class _Batch:
 
     def _take(self, wait: bool) -> None:
         """Read what the children have written; a child whose pipe closed is done."""
-        for fd, _ in self.poll.poll(None if wait else 0):
-            child = self.running[fd]
-            while True:
-                try:
-                    chunk = os.read(fd, PIPE_SIZE)
-                except BlockingIOError:
-                    break
-                if not chunk:
-                    self._done(fd, child)
-                    break
-                child.chunks.append(chunk)
+        events = self.poll.poll(LINGER * 1000 if wait else 0)
+        for fd, _ in events:
+            self._read(fd)
+        if wait and not events:
+            self._ended()
 
-    def _done(self, fd: int, child: _Child) -> None:
+    def _read(self, fd: int, status: int | None = None) -> None:
+        """Take in what the pipe holds; at its end, or once the child has ended
+        (``status``), the child is done."""
+        child = self.running[fd]
+        while True:
+            try:
+                chunk = os.read(fd, PIPE_SIZE)
+            except BlockingIOError:
+                if status is not None:
+                    self._done(fd, child, status)
+                return
+            if not chunk:
+                self._done(fd, child, status)
+                return
+            child.chunks.append(chunk)
+
+    def _ended(self) -> None:
+        """Children that ended while their pipe stays open (a process they started
+        holds it): everything they wrote is in the pipe."""
+        for fd, child in list(self.running.items()):
+            try:
+                pid, status = os.waitpid(child.pid, os.WNOHANG)
+            except ChildProcessError:  # reaped by the system: gone if no process has its id
+                try:
+                    os.kill(child.pid, 0)
+                    continue
+                except ProcessLookupError:
+                    pid, status = child.pid, 0
+                except PermissionError:
+                    continue
+            if pid:
+                self._read(fd, status)
+
+    def _done(self, fd: int, child: _Child, status: int | None = None) -> None:
+        """``status``: the child's, when it was reaped already."""
         self.poll.unregister(fd)
         os.close(fd)
         del self.running[fd]
-        try:
-            _, status = os.waitpid(child.pid, 0)
-            ended_well = os.waitstatus_to_exitcode(status) == 0
-        except ChildProcessError:  # reaped by someone else (SIGCHLD ignored): its results tell
-            ended_well = True
+        if status is None:
+            try:
+                _, status = os.waitpid(child.pid, 0)
+            except ChildProcessError:  # reaped by the system (SIGCHLD ignored): its results tell
+                status = 0
         results: Any = None
-        if ended_well:
+        if os.waitstatus_to_exitcode(status) == 0:
             with contextlib.suppress(Exception):
                 results = pickle.loads(b"".join(child.chunks))
         if isinstance(results, list) and len(results) == child.end - child.start:

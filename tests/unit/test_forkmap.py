@@ -150,3 +150,24 @@ def test_children_reaped_by_the_system_still_count(monkeypatch: pytest.MonkeyPat
     finally:
         signal.signal(signal.SIGCHLD, previous)
     assert set(pids) - {here}
+
+
+def test_a_child_whose_own_child_keeps_its_pipe_open_is_done_when_it_ends(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process a child starts inherits the write end of its pipe and may outlive it:
+    the child's end, not the pipe's, tells that its results are all there."""
+    monkeypatch.setattr(forkmap, "SPAN_MIN", 1)
+    monkeypatch.setattr(forkmap, "LINGER", 0.05)
+    here, started = os.getpid(), []
+
+    def spawn_once(x: int) -> int:
+        if os.getpid() != here and not started:
+            started.append(x)
+            if os.fork() == 0:  # outlives the child, holding its pipe
+                time.sleep(3)
+                os._exit(0)
+        time.sleep(0.001)
+        return x * 2
+
+    began = time.monotonic()
+    assert fork_map(spawn_once, list(range(200)), workers=2, min_items=10) == [x * 2 for x in range(200)]
+    assert time.monotonic() - began < 2.5
