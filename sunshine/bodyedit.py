@@ -18,15 +18,12 @@ build read it, :func:`quick_rebuild` does not build the site again. It
 Anything else is a full build: a changed front matter; a new, removed or renamed
 file; a template, static file, attachment or config.yaml; the clock passing midnight
 or the site's next change (a notice period starting or ending); a record every page
-shows (the navigation). So is anything this module does not expect: it answers None.
+shows (a page of the menu), when a template may read there what changed of it. So is
+anything this module does not expect: it answers None.
 
-Which attributes a template reads is found in its syntax tree: every ``x.name`` and
-``x["name"]`` and every string constant (``sort(attribute="date")``), except on
-``self`` and ``loop`` and on shared values that hold no record (``site``,
-``org_names``…). A subscript with a computed key, ``v[name]``, counts as reading
-everything of ``v`` unless ``v`` holds no record on that page. A template chosen at
-run time, a missing optional include, ``attr(name)`` with a computed name, ``tojson``
-and ``pprint`` count as reading everything.
+Which attributes a template reads is found in its syntax tree
+(:mod:`sunshine.templatereads`). A subscript with a computed key, ``v[name]``, counts
+as reading everything of ``v`` unless ``v`` holds no record on that page.
 
 The quick rebuild keeps the last build's time, as a no-change build keeps its output.
 """
@@ -39,8 +36,6 @@ from collections.abc import Callable, Iterable, MutableMapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import jinja2
-from jinja2 import meta as jinja_meta
 from jinja2 import nodes
 
 from .bodies import link_map, render_body
@@ -52,6 +47,7 @@ from .outputs.schedule import next_change
 from .problems import BODY_FIELD, BuildFailed, Problems
 from .render import RenderState, page_context, report_body
 from .site import BuildOptions, Record, Site, Source
+from .templatereads import Reads, closure, reads_through, template_reads
 from .views import RecordView, record_view
 from .write import patch_site
 from .yamlcache import YamlCache
@@ -61,20 +57,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Snapshot", "quick_rebuild"]
 
-_BLOCK_NAMES = frozenset({"self", "loop", "caller", "varargs", "kwargs"})
-_WHOLE = frozenset({"tojson", "pprint"})  # filters that show a whole value
 _PLAIN = (str, bytes, int, float, bool, type(None), dt.date, dt.datetime, dt.timedelta)  # hold no view
 _PLAIN_TYPES = frozenset(_PLAIN)
 Also = Callable[[dict[str, bytes], list[Record]], dict[str, bytes | None]]
-
-
-@dataclass(frozen=True)
-class _Reads:
-    """What a template (with its closure) may read of the values it is given."""
-
-    attrs: frozenset[str]
-    computed: frozenset[str]  # names subscripted with a computed key
-    anything: bool = False
 
 
 @dataclass
@@ -100,8 +85,9 @@ class Snapshot:
     # target: its template, the names of its own values that hold no record
     sums: MutableMapping[str, str] | None = None  # the output's digests (:mod:`sunshine.manifestsums`)
     search: list[PlannedShard] | None = None  # the search index's plan (:mod:`sunshine.outputs.searchpatch`)
-    _reads: dict[str, _Reads] = field(default_factory=dict)
+    _reads: dict[str, Reads] = field(default_factory=dict)
     _trees: dict[str, nodes.Template] = field(default_factory=dict)  # parsed templates, by name
+    _shared_reads: dict[str, frozenset[str] | None] = field(default_factory=dict)  # by shared name (None: anything)
 
     @classmethod
     def of(cls, site: Site, files: MutableMapping[str, bytes]) -> Snapshot | None:
@@ -155,10 +141,37 @@ class Snapshot:
         """Names of the page's own values known to hold no record."""
         return self.page_meta[target][1] if self.page_meta is not None else frozenset()
 
-    def reads(self, template: str) -> _Reads:
+    def reads(self, template: str) -> Reads:
         if template not in self._reads:
-            self._reads[template] = _template_reads(self.state.env, template, self.safe, self._trees)
+            self._reads[template] = template_reads(self.state.env, template, self.safe, self._trees)
         return self._reads[template]
+
+    def shown_everywhere(self, key: str, changed: frozenset[str]) -> bool:
+        """Whether a page's templates may read an attribute in ``changed`` of record
+        ``key`` through the shared context, which every page has (a page of the menu)."""
+        if key not in self.shared:
+            return False
+        for name, value in self.state.common.items():
+            if key in _records_in([value]):
+                read = self._read_through(name)
+                if read is None or read & changed:
+                    return True
+        return False
+
+    def _read_through(self, name: str) -> frozenset[str] | None:
+        """What every page's templates may read of the records in the shared value ``name``
+        (:func:`sunshine.templatereads.reads_through`; None: anything)."""
+        if name not in self._shared_reads:
+            found: set[str] | None = set()
+            for template in sorted(self.templates):
+                trees = closure(self.state.env, template, self._trees)
+                read = None if trees is None else reads_through(trees.values(), name)
+                if read is None or found is None:
+                    found = None
+                    break
+                found |= read
+            self._shared_reads[name] = None if found is None else frozenset(found)
+        return self._shared_reads[name]
 
 
 def quick_rebuild(
@@ -209,7 +222,7 @@ def quick_rebuild(
         views[record.key] = view
     if problems.errors:
         raise BuildFailed(problems)
-    if any(changes[key] and key in snap.shared for key in changes):
+    if any(changes[key] and snap.shown_everywhere(key, changes[key]) for key in changes):
         return None
     pages, written = _render_again(snap, views, changes)
     if any("description" in attrs for attrs in changes.values()):
@@ -281,7 +294,7 @@ def _render_again(
     return pages, written
 
 
-def _reads_any(reads: _Reads, changed: frozenset[str], extra: dict[str, Any], key: str) -> bool:
+def _reads_any(reads: Reads, changed: frozenset[str], extra: dict[str, Any], key: str) -> bool:
     if not changed:
         return False
     if reads.anything or reads.attrs & changed:
@@ -338,47 +351,3 @@ def _swap(value: Any, view: RecordView) -> Any:
         return dataclasses.replace(value, **changed) if changed else value
     return value
 
-
-def _template_reads(
-    env: jinja2.Environment, name: str, safe: frozenset[str], parsed: dict[str, nodes.Template] | None = None,
-) -> _Reads:
-    """What ``name`` and every template it extends, includes or imports may read
-    (``parsed``: templates parsed already, by name; filled here)."""
-    parsed = {} if parsed is None else parsed
-    trees: dict[str, nodes.Template] = {}
-    todo = [name]
-    while todo:
-        current = todo.pop()
-        if current in trees:
-            continue
-        assert env.loader is not None
-        if current not in parsed:
-            try:
-                source, _, _ = env.loader.get_source(env, current)
-            except jinja2.TemplateNotFound:  # ``include … ignore missing``: it may appear later
-                return _Reads(frozenset(), frozenset(), anything=True)
-            parsed[current] = env.parse(source, current)
-        trees[current] = tree = parsed[current]
-        for used in jinja_meta.find_referenced_templates(tree):
-            if used is None:
-                return _Reads(frozenset(), frozenset(), anything=True)
-            todo.append(used)
-    bound = {n.name for tree in trees.values() for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
-    skip = _BLOCK_NAMES | (safe - bound)
-    attrs: set[str] = set()
-    computed: set[str] = set()
-    for tree in trees.values():
-        for getattr_node in tree.find_all(nodes.Getattr):
-            if not (isinstance(getattr_node.node, nodes.Name) and getattr_node.node.name in skip):
-                attrs.add(getattr_node.attr)
-        for const in tree.find_all(nodes.Const):
-            if isinstance(const.value, str):
-                attrs.add(const.value)
-        for item in tree.find_all(nodes.Getitem):
-            base = item.node
-            if not isinstance(item.arg, nodes.Const) and isinstance(base, nodes.Name) and base.name not in skip:
-                computed.add(base.name)
-        for flt in tree.find_all(nodes.Filter):
-            if flt.name in _WHOLE or (flt.name == "attr" and not all(isinstance(a, nodes.Const) for a in flt.args)):
-                return _Reads(frozenset(), frozenset(), anything=True)
-    return _Reads(frozenset(attrs), frozenset(computed))

@@ -125,6 +125,15 @@ def test_anything_but_a_body_is_a_full_build(builds: Builds, sample_root: Path) 
     builds.assert_same_as_full_build()
 
 
+def test_the_body_of_a_menu_page_is_a_quick_edit(builds: Builds, sample_root: Path) -> None:
+    """Every page shows the menu's pages, but only their titles and addresses
+    (templates/base.html): a new first paragraph is patched in."""
+    add_to_body(sample_root, "content/pages/about.md", "\n\n")
+    builds()
+    assert builds.full == 1
+    builds.assert_same_as_full_build()
+
+
 def test_a_full_build_takes_the_unchanged_views_from_the_last_store(
     builds: Builds, sample_root: Path, caplog: pytest.LogCaptureFixture,
 ) -> None:

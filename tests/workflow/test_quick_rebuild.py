@@ -18,9 +18,10 @@ import jinja2
 import pytest
 
 from sunshine import serve
-from sunshine.bodyedit import Snapshot, _template_reads, quick_rebuild
+from sunshine.bodyedit import Snapshot, quick_rebuild
 from sunshine.pipeline import build_in_memory
 from sunshine.serve import Rebuilder
+from sunshine.templatereads import closure, reads_through, template_reads
 
 from .conftest import SAMPLE_NOTICE, SAMPLE_NOTICE_PAGE, options_for
 
@@ -191,7 +192,7 @@ def test_a_broken_link_is_reported_as_a_full_build_reports_it(sample_root: Path,
     ("rel", "old", "new"),
     [
         (SAMPLE_NOTICE, "title: ", "title: 修订："),  # front matter
-        ("content/pages/about.md", "\n---\n", "\n---\n新的一段。\n"),  # a page in the navigation
+        ("content/pages/about.md", "title: ", "title: 修订："),  # a page of the menu: its front matter
         ("templates/kinds/notice.html", "{% block content %}", "{% block content %}<!-- x -->"),
         ("config.yaml", "per_page: 20", "per_page: 21"),
     ],
@@ -206,6 +207,27 @@ def test_anything_but_a_body_is_a_full_build(
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     assert rebuilder.rebuild([rel]).ok
     assert counter.full == 2
+    assert_same_as_full_build(rebuilder)
+
+
+def test_a_menu_page_body_edit_is_quick_unless_the_menu_shows_what_changed(
+    sample_root: Path, rebuilder: Rebuilder, counter: Counter,
+) -> None:
+    """Every page shows the menu's pages (their titles and addresses): a new first
+    paragraph changes the page's description and HTML, which the menu does not show."""
+    about, base = sample_root / "content/pages/about.md", sample_root / "templates/base.html"
+    about.write_text(about.read_text(encoding="utf-8").replace("\n---\n", "\n---\n新的一段。\n", 1), encoding="utf-8")
+    assert rebuilder.rebuild(["content/pages/about.md"]).ok
+    assert counter.full == 1
+    assert_same_as_full_build(rebuilder)
+    menu = "{{ p.title }}</a></li>"
+    assert menu in base.read_text(encoding="utf-8")
+    base.write_text(base.read_text(encoding="utf-8").replace(menu, "{{ p.title }}</a><small>{{ p.description }}</small></li>"), encoding="utf-8")
+    assert rebuilder.rebuild(["templates/base.html"]).ok
+    assert counter.full == 2
+    about.write_text(about.read_text(encoding="utf-8").replace("新的一段。", "又改了一段。", 1), encoding="utf-8")
+    assert rebuilder.rebuild(["content/pages/about.md"]).ok
+    assert counter.full == 3  # the menu now shows the description
     assert_same_as_full_build(rebuilder)
 
 
@@ -267,7 +289,7 @@ def test_the_clock_passing_the_next_change_needs_a_full_build(sample_root: Path,
 
 def reads(source: str, safe: frozenset[str] = frozenset({"site"}), **others: str) -> Any:
     env = jinja2.Environment(loader=jinja2.DictLoader({"t.html": source, **others}))
-    return _template_reads(env, "t.html", safe)
+    return template_reads(env, "t.html", safe)
 
 
 def test_what_a_template_reads() -> None:
@@ -279,6 +301,27 @@ def test_what_a_template_reads() -> None:
     assert reads("{{ v | attr(name) }}").anything
     assert reads("{{ items | tojson }}").anything
     assert reads("{% extends 'base.html' %}", **{"base.html": "{{ record.toc }}"}).attrs >= {"toc"}
+
+
+def through(source: str, **others: str) -> frozenset[str] | None:
+    env = jinja2.Environment(loader=jinja2.DictLoader({"t.html": source, **others}))
+    trees = closure(env, "t.html")
+    assert trees is not None
+    return reads_through(trees.values(), "nav")
+
+
+def test_what_templates_read_of_a_shared_value() -> None:
+    assert through("{% for p in nav if p.url %}<a href='{{ p.url }}'>{{ p['title'] }}{{ loop.index }}</a>{% endfor %}") == {"url", "title"}
+    assert through("{% include 'm.html' %}", **{"m.html": "{% for p in nav %}{{ p.fields.nav }}{% endfor %}"}) == {"fields"}
+    assert through("{{ site.title }}") == frozenset()
+    assert through("{% for p in nav %}{{ p }}{% endfor %}") is None  # the item itself
+    assert through("{% for p in nav %}{{ show(p) }}{% endfor %}") is None
+    assert through("{% for p in nav %}{{ p[name] }}{% endfor %}") is None
+    assert through("{{ nav | length }}") is None
+    assert through("{% set menu = nav %}{% for p in menu %}{{ p.url }}{% endfor %}") is None
+    assert through("{% for p in nav | sort(attribute='title') %}{{ p.url }}{% endfor %}") is None
+    assert through("{% for a, b in nav %}{{ a }}{% endfor %}") is None
+    assert through("{% for p in nav recursive %}{{ loop(p.children) }}{% endfor %}") is None
 
 
 def test_a_damaged_manifest_is_written_whole_again(sample_root: Path, rebuilder: Rebuilder, counter: Counter) -> None:
