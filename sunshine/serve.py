@@ -118,10 +118,13 @@ class Rebuilder:
 
     def _build(self, options: BuildOptions) -> Site:
         """A full build; the search index is made once, later full builds keep it
-        (:mod:`sunshine.servesearch`: body edits are indexed apart, after the rebuild)."""
+        (:mod:`sunshine.servesearch`: edited pages are indexed apart, after the rebuild)."""
         self.search.read(options.output)  # from an earlier server
+        before = self.snapshot.files if self.snapshot is not None else None
         site, files = build_in_memory(options, search=self.search.wanted, pages=self.pages, yaml=self.yaml, keep=True)
         self.search.built(site, files)
+        if before is not None:  # the records whose pages changed: their index follows too
+            self.search.rebuilt(site, before, files)
         self.snapshot = None  # the output changes now
         write(site, files, self.pages)
         self.snapshot = Snapshot.of(site, files)

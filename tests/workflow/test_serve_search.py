@@ -1,4 +1,4 @@
-"""The preview server's search index follows body edits (sunshine/serve.py).
+"""The preview server's search index follows edits (sunshine/serve.py).
 
 The server indexes the site once, at its first build. After a body edit's rebuild
 (the page written, the browser reloaded) it indexes the edited pages apart, as the
@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from sunshine import servesearch
 from sunshine.outputs import search as search_mod
 from sunshine.outputs import searchwarm
 from sunshine.pipeline import build
@@ -116,4 +117,56 @@ def test_an_edit_pending_across_a_full_rebuild_is_indexed_after_it(sample_root: 
     assert rebuilder.rebuild().ok
     assert rebuilder.follow_search()
     assert _found(out, WORD) == [PAGE]
+    _as_a_full_build_finds(rebuilder)
+
+
+@pytest.mark.parametrize(
+    ("rel", "old", "new", "page"),
+    [
+        (SAMPLE_NOTICE, "title: 青溪镇", f"title: （{WORD}）青溪镇", PAGE),
+        ("content/plans/2020-dangjian-gongzuo-yaodian.md", "title: 中共", f"title: {WORD}中共", "/qingxi/plans/2020-dangjian-gongzuo-yaodian/"),
+        ("content/pages/about.md", "title: ", f"title: {WORD}", "/qingxi/about/"),  # a page of the menu: every page changes
+    ],
+    ids=["notice", "plan", "menu-page"],
+)
+def test_a_title_edit_is_found_in_the_preview_search_after_its_full_rebuild(
+    sample_root: Path, rebuilder: Rebuilder, monkeypatch: pytest.MonkeyPatch, rel: str, old: str, new: str, page: str,
+) -> None:
+    counter = Counter(monkeypatch)
+    out = rebuilder.options.output
+    path = sample_root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text and _found(out, WORD) == []
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    assert rebuilder.rebuild([rel]).ok
+    assert counter.full == 1
+    assert rebuilder.follow_search()
+    assert _found(out, WORD) == [page]
+    _as_a_full_build_finds(rebuilder)
+
+
+def test_a_rebuild_that_changes_many_pages_leaves_the_preview_search_as_it_was(
+    sample_root: Path, rebuilder: Rebuilder, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Indexing them apart would hold the preview up (about 40 ms a page): past
+    FOLLOW_MAX changed record pages the search lags until the server starts again."""
+    monkeypatch.setattr(servesearch, "FOLLOW_MAX", 3)
+    out = rebuilder.options.output
+    before = bundle.seen(out)
+    about = sample_root / "content/pages/about.md"  # its title is in every page's menu
+    about.write_text(about.read_text(encoding="utf-8").replace("title: ", f"title: {WORD}", 1), encoding="utf-8")
+    assert rebuilder.rebuild(["content/pages/about.md"]).ok
+    assert not rebuilder.follow_search()
+    assert bundle.seen(out) == before
+
+
+def test_a_summary_edit_leaves_the_preview_search_as_it_was(sample_root: Path, rebuilder: Rebuilder) -> None:
+    """A plan's summary is not in its page's indexed text: nothing to index again."""
+    out = rebuilder.options.output
+    before = bundle.seen(out)
+    plan = sample_root / "content/plans/2020-dangjian-gongzuo-yaodian.md"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("summary: ", f"summary: {WORD}", 1), encoding="utf-8")
+    assert rebuilder.rebuild(["content/plans/2020-dangjian-gongzuo-yaodian.md"]).ok
+    rebuilder.follow_search()
+    assert bundle.seen(out) == before
     _as_a_full_build_finds(rebuilder)
