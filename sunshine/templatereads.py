@@ -14,8 +14,9 @@ read something of a record that an edit changed. Two questions are asked:
 - :func:`reads_through`: what templates read of the records in one shared value,
   such as the menu's pages (``nav_pages``), which every page shows. Only a plain
   ``{% for p in nav_pages %}`` whose ``p`` is used as ``p.name`` or ``p["name"]``
-  alone is understood; any other use of the value or of ``p`` counts as reading
-  everything.
+  alone is understood; any other use of the value or of ``p``, and a loop holding an
+  include, an import or a block (which may use ``p`` where it is not looked for), counts
+  as reading everything.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ _BLOCK_NAMES = frozenset({"self", "loop", "caller", "varargs", "kwargs"})
 _WHOLE = frozenset({"tojson", "pprint"})  # filters that show a whole value
 
 Trees = dict[str, nodes.Template]
+_ELSEWHERE = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends, nodes.Block)  # in a loop: code the item reaches
 
 
 @dataclass(frozen=True)
@@ -110,8 +112,8 @@ def reads_through(trees: Iterable[nodes.Template], name: str) -> frozenset[str] 
         if loads != len(loops):  # used otherwise than as what a loop goes through
             return None
         for loop in loops:
-            if not isinstance(loop.target, nodes.Name) or loop.recursive:
-                return None
+            if not isinstance(loop.target, nodes.Name) or loop.recursive or any(loop.find_all(_ELSEWHERE)):
+                return None  # an included template or a scoped block may use the item: not looked into
             item = loop.target.name
             uses = sum(1 for n in loop.find_all(nodes.Name) if n.name == item and n.ctx == "load")
             attrs = [g.attr for g in loop.find_all(nodes.Getattr) if isinstance(g.node, nodes.Name) and g.node.name == item]

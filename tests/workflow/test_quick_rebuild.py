@@ -322,6 +322,8 @@ def test_what_templates_read_of_a_shared_value() -> None:
     assert through("{% for p in nav | sort(attribute='title') %}{{ p.url }}{% endfor %}") is None
     assert through("{% for a, b in nav %}{{ a }}{% endfor %}") is None
     assert through("{% for p in nav recursive %}{{ loop(p.children) }}{% endfor %}") is None
+    assert through("{% for p in nav %}{% include 'item.html' %}{% endfor %}", **{"item.html": "{{ p.html }}"}) is None
+    assert through("{% for p in nav %}{% block item scoped %}{{ p.url }}{% endblock %}{% endfor %}") is None
 
 
 def test_a_damaged_manifest_is_written_whole_again(sample_root: Path, rebuilder: Rebuilder, counter: Counter) -> None:
