@@ -10,8 +10,9 @@ build read it, :func:`quick_rebuild` does not build the site again. It
 3. makes the record's view again and compares it with the old one: only what a body
    gives a view can differ (its HTML, table of contents and description);
 4. renders again each page whose own context holds that record and whose templates
-   (with everything they extend, include or import) read an attribute that changed,
-   and the feeds when the description changed;
+   (with everything they extend, include or import) read an attribute that changed
+   (or a property of the view, such as ``year``: what it reads is not known), and the
+   feeds when the description changed;
 5. replaces just those files in the output folder, then the manifest
    (:func:`sunshine.write.patch_site`).
 
@@ -216,9 +217,8 @@ def quick_rebuild(
         report_body(problems, record.key, rendered)
         old_view = snap.state.views[record.key]
         view = record_view(record, site, rendered.html, tuple(rendered.toc), snap.state.links, old_view.corrected_by)
-        changes[record.key] = frozenset(
-            f.name for f in dataclasses.fields(RecordView) if getattr(old_view, f.name) != getattr(view, f.name)
-        )
+        changed = frozenset(f.name for f in dataclasses.fields(RecordView) if getattr(old_view, f.name) != getattr(view, f.name))
+        changes[record.key] = changed | _properties() if changed else changed  # a property may read what changed
         views[record.key] = view
     if problems.errors:
         raise BuildFailed(problems)
@@ -246,6 +246,11 @@ def quick_rebuild(
         snap.sources[source.path] = source
     site.problems = problems
     return sorted({*written, *following})
+
+
+def _properties() -> frozenset[str]:
+    """The names of a view's properties (``year``): what they read is not known."""
+    return frozenset(name for name, value in vars(RecordView).items() if isinstance(value, property))
 
 
 def _same_moment(snap: Snapshot, options: BuildOptions) -> bool:

@@ -22,6 +22,7 @@ from sunshine.bodyedit import Snapshot, quick_rebuild
 from sunshine.pipeline import build_in_memory
 from sunshine.serve import Rebuilder
 from sunshine.templatereads import closure, reads_through, template_reads
+from sunshine.views import RecordView
 
 from .conftest import SAMPLE_NOTICE, SAMPLE_NOTICE_PAGE, options_for
 
@@ -228,6 +229,23 @@ def test_a_menu_page_body_edit_is_quick_unless_the_menu_shows_what_changed(
     about.write_text(about.read_text(encoding="utf-8").replace("新的一段。", "又改了一段。", 1), encoding="utf-8")
     assert rebuilder.rebuild(["content/pages/about.md"]).ok
     assert counter.full == 3  # the menu now shows the description
+    assert_same_as_full_build(rebuilder)
+
+
+def test_a_page_reading_a_property_of_an_edited_view_is_rendered_again(
+    sample_root: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What a view's property reads is not known: a page whose templates read one of an
+    edited record renders again (here a list that shows each item's length of text)."""
+    monkeypatch.setattr(RecordView, "text_length", property(lambda view: len(view.html)), raising=False)
+    listing = sample_root / "templates/partials/record_list.html"
+    listing.write_text(listing.read_text(encoding="utf-8").replace("{{ r.title }}</a>", "{{ r.title }}</a>（{{ r.text_length }}）"), encoding="utf-8")
+    rebuilder = Rebuilder(options_for(sample_root))
+    assert rebuilder.rebuild().ok
+    counter = Counter(monkeypatch)
+    add_to_body(sample_root, SAMPLE_NOTICE, "以下三名同志拟列为发展对象")
+    assert rebuilder.rebuild([SAMPLE_NOTICE]).ok
+    assert counter.full == 0
     assert_same_as_full_build(rebuilder)
 
 
