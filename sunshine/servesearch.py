@@ -72,6 +72,8 @@ class PreviewIndex:
         """After a full rebuild (``before``: the output it replaced): the records whose
         pages changed, when there are at most :data:`FOLLOW_MAX`, are indexed apart like
         body edits."""
+        if not self.plan:  # no index to follow (search off, or not made yet)
+            return
         changed = [record.key for record in site.published_records() if record.url and _differs(before, after, output_path(record.url))]
         if len(changed) <= FOLLOW_MAX:
             self.edited(changed)
