@@ -56,7 +56,7 @@ from .yamlcache import YamlCache
 if TYPE_CHECKING:
     from .outputs.search import PlannedShard
 
-__all__ = ["Snapshot", "quick_rebuild"]
+__all__ = ["Snapshot", "pages_again", "properties", "quick_rebuild", "records_in", "render_pages", "swap"]
 
 _PLAIN = (str, bytes, int, float, bool, type(None), dt.date, dt.datetime, dt.timedelta)  # hold no view
 _PLAIN_TYPES = frozenset(_PLAIN)
@@ -86,6 +86,7 @@ class Snapshot:
     # target: its template, the names of its own values that hold no record
     sums: MutableMapping[str, str] | None = None  # the output's digests (:mod:`sunshine.manifestsums`)
     search: list[PlannedShard] | None = None  # the search index's plan (:mod:`sunshine.outputs.searchpatch`)
+    front_matter: bool = False  # front-matter edits too (:mod:`sunshine.frontedit`): the preview server's, in memory
     _reads: dict[str, Reads] = field(default_factory=dict)
     _trees: dict[str, nodes.Template] = field(default_factory=dict)  # parsed templates, by name
     _shared_reads: dict[str, frozenset[str] | None] = field(default_factory=dict)  # by shared name (None: anything)
@@ -118,7 +119,7 @@ class Snapshot:
         for target, (template, _, extra) in self.state.pages.items():
             plain: list[str] = []
             for name, value in extra.items():
-                keys = _records_in([value])
+                keys = records_in([value])
                 for key in keys:
                     uses.setdefault(key, set()).add(target)
                 if not keys:
@@ -128,7 +129,7 @@ class Snapshot:
                 meta[target] = (template, same.setdefault(names, names))
         self.uses = uses
         self.page_meta = meta if describe else None
-        shared: dict[str, set[str]] = {name: _records_in([value]) for name, value in self.state.common.items()}
+        shared: dict[str, set[str]] = {name: records_in([value]) for name, value in self.state.common.items()}
         self.shared = frozenset(k for keys in shared.values() for k in keys)
         self.safe = frozenset(name for name, keys in shared.items() if not keys)
         self.links = link_map(self.site)
@@ -153,7 +154,7 @@ class Snapshot:
         if key not in self.shared:
             return False
         for name, value in self.state.common.items():
-            if key in _records_in([value]):
+            if key in records_in([value]):
                 read = self._read_through(name)
                 if read is None or read & changed:
                     return True
@@ -194,6 +195,7 @@ def quick_rebuild(
     if snap.sums is None:  # the output's manifest is gone
         return None
     edits: list[tuple[Source, Record]] = []
+    reread: list[tuple[Source, Source]] = []
     for rel in sorted(set(changed)):
         old = snap.sources.get(rel)
         record = site.records.get(rel)
@@ -202,7 +204,14 @@ def quick_rebuild(
         new = _reread(site, old)
         if new is None:
             return None
+        reread.append((old, new))
         edits.append((new, dataclasses.replace(record, body=new.body, body_line=new.body_line)))
+    if any(new.doc.data != old.doc.data or new.doc.lines != old.doc.lines for old, new in reread):
+        if not snap.front_matter:
+            return None
+        from .frontedit import front_matter_rebuild  # it builds on this module
+
+        return front_matter_rebuild(snap, options, reread)
     keys = {record.key for _, record in edits}
     problems = Problems(strict=options.strict)
     problems.extend(p for p in site.problems if not (p.path in keys and p.field == BODY_FIELD))  # the body's are found again
@@ -218,13 +227,14 @@ def quick_rebuild(
         old_view = snap.state.views[record.key]
         view = record_view(record, site, rendered.html, tuple(rendered.toc), snap.state.links, old_view.corrected_by)
         changed = frozenset(f.name for f in dataclasses.fields(RecordView) if getattr(old_view, f.name) != getattr(view, f.name))
-        changes[record.key] = changed | _properties() if changed else changed  # a property may read what changed
+        changes[record.key] = changed | properties() if changed else changed  # a property may read what changed
         views[record.key] = view
     if problems.errors:
         raise BuildFailed(problems)
     if any(changes[key] and snap.shown_everywhere(key, changes[key]) for key in changes):
         return None
-    pages, written = _render_again(snap, views, changes)
+    pages = pages_again(snap, views, changes)
+    written = render_pages(snap, pages)
     if any("description" in attrs for attrs in changes.values()):
         public = [views.get(k, v) for k, v in snap.state.views.items() if v.status != "gone"]
         written.update((path, text.encode("utf-8")) for path, text in feeds.all_feeds(site, public).items())
@@ -248,7 +258,7 @@ def quick_rebuild(
     return sorted({*written, *following})
 
 
-def _properties() -> frozenset[str]:
+def properties() -> frozenset[str]:
     """The names of a view's properties (``year``): what they read is not known."""
     return frozenset(name for name, value in vars(RecordView).items() if isinstance(value, property))
 
@@ -266,37 +276,46 @@ def _same_moment(snap: Snapshot, options: BuildOptions) -> bool:
 
 
 def _reread(site: Site, old: Source) -> Source | None:
-    """The file read again, if it reads without a problem and only its body changed."""
+    """The file read again, if it reads without a problem."""
     path = site.options.root / old.path
     if not path.is_file():
         return None
     problems = Problems()
     new = read_source(site.options.root, path, old.kind, old.folder, site.cfg.site.max_file_kb * 1024, problems, YamlCache(None))
-    if new is None or len(problems) or new.doc.data != old.doc.data or new.doc.lines != old.doc.lines:
-        return None
-    return new
+    return None if new is None or len(problems) else new
 
 
-def _render_again(
-    snap: Snapshot, views: dict[str, RecordView], changes: dict[str, frozenset[str]]
-) -> tuple[dict[str, tuple[str, str, dict[str, Any]]], dict[str, bytes]]:
-    """The pages to render again, with the new views in their contexts, and their bytes."""
+def pages_again(
+    snap: Snapshot, views: dict[str, RecordView], changes: dict[str, frozenset[str]], skip: frozenset[str] = frozenset(),
+) -> dict[str, tuple[str, str, dict[str, Any]]]:
+    """The pages to render again (but those in ``skip``), with the new ``views`` in their contexts."""
     assert snap.uses is not None
     state = snap.state
     pages: dict[str, tuple[str, str, dict[str, Any]]] = {}
     for key, view in views.items():
         for target in sorted(snap.uses.get(key, ())):
+            if target in skip:
+                continue
             reads = snap.reads(snap.template_of(target))
             if not changes[key] or not (reads.anything or reads.attrs & changes[key] or reads.computed - snap.plain_names(target)):
                 continue  # decided without the page's own values
             template, path, extra = pages.get(target) or state.pages[target]
             if _reads_any(reads, changes[key], extra, key):
-                pages[target] = (template, path, {name: _swap(value, view) for name, value in extra.items()})
-    written = {
-        target: state.env.get_template(template).render(page_context(state.common, path, extra)).encode("utf-8")
+                pages[target] = (template, path, {name: swap(value, view) for name, value in extra.items()})
+    return pages
+
+
+def render_pages(
+    snap: Snapshot, pages: dict[str, tuple[str, str, dict[str, Any]]], common: dict[str, Any] | None = None,
+) -> dict[str, bytes]:
+    """The bytes of ``pages`` (target: template, path, own values), in the shared context
+    of the last build or ``common``."""
+    state = snap.state
+    shared = state.common if common is None else common
+    return {
+        target: state.env.get_template(template).render(page_context(shared, path, extra)).encode("utf-8")
         for target, (template, path, extra) in sorted(pages.items())
     }
-    return pages, written
 
 
 def _reads_any(reads: Reads, changed: frozenset[str], extra: dict[str, Any], key: str) -> bool:
@@ -304,10 +323,10 @@ def _reads_any(reads: Reads, changed: frozenset[str], extra: dict[str, Any], key
         return False
     if reads.anything or reads.attrs & changed:
         return True
-    return any(name not in extra or key in _records_in([extra[name]]) for name in reads.computed)
+    return any(name not in extra or key in records_in([extra[name]]) for name in reads.computed)
 
 
-def _records_in(values: Iterable[Any]) -> set[str]:
+def records_in(values: Iterable[Any]) -> set[str]:
     """The keys of the record views anywhere in ``values`` (containers and dataclasses)."""
     found: set[str] = set()
     seen: set[int] = set()
@@ -336,22 +355,22 @@ def _records_in(values: Iterable[Any]) -> set[str]:
     return found
 
 
-def _swap(value: Any, view: RecordView) -> Any:
+def swap(value: Any, view: RecordView) -> Any:
     """``value`` with every view of ``view``'s record replaced by ``view`` (copies only what changes)."""
     if isinstance(value, RecordView):
         return view if value.key == view.key else value
     if isinstance(value, _PLAIN):
         return value
     if isinstance(value, dict):
-        items = {k: _swap(v, view) for k, v in value.items()}
+        items = {k: swap(v, view) for k, v in value.items()}
         return items if any(items[k] is not value[k] for k in value) else value
     if isinstance(value, (list, tuple)):
-        swapped = [_swap(v, view) for v in value]
+        swapped = [swap(v, view) for v in value]
         if all(a is b for a, b in zip(swapped, value, strict=True)):
             return value
         return swapped if isinstance(value, list) else type(value)(swapped) if type(value) is tuple else type(value)(*swapped)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changed = {f.name: _swap(getattr(value, f.name), view) for f in dataclasses.fields(value)}
+        changed = {f.name: swap(getattr(value, f.name), view) for f in dataclasses.fields(value)}
         changed = {k: v for k, v in changed.items() if v is not getattr(value, k)}
         return dataclasses.replace(value, **changed) if changed else value
     return value

@@ -29,7 +29,7 @@ from .site import Record, Site
 
 Finding = tuple[int, str, str, str]  # line, message, hint, field
 
-__all__ = ["CODES", "guard_body", "guard_site"]
+__all__ = ["CODES", "guard_body", "guard_record", "guard_site"]
 
 CODES = ("allow-personal", "personal-data")  # the codes of the problems this stage reports
 GUARD_SPANS = 3  # spans per worker (sunshine.forkmap): a scan reads one record and gives back a key and findings
@@ -66,6 +66,12 @@ def guard_body(site: Site, record: Record, problems: Problems) -> None:
     allowed = _official_values(site) | {entry.value for entry in record.fields.allow_personal}
     for line, message, hint, field in _scan_body(record, allowed):
         problems.add(record.key, line, field, message, hint, code="personal-data")
+
+
+def guard_record(site: Site, record: Record, problems: Problems) -> None:
+    """Scan one record of ``site`` (its fields and body) into ``problems``, after an edit
+    of its file (the preview's quick rebuilds); the cache is not used."""
+    _report(problems, record, _scan(_prepare(record, _official_values(site))))
 
 
 class _Findings:

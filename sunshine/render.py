@@ -52,6 +52,7 @@ class RenderState:
     links: dict[str, LinkView]
     pages: dict[str, tuple[str, str, dict[str, Any]]] = field(default_factory=dict)  # target: template, path, own values
     digests: dict[str, bytes] = field(default_factory=dict)  # record key: its view's content digest, when the page cache made them
+    listed: frozenset[str] = frozenset()  # the targets of the listing pages (:mod:`sunshine.listings`)
 
 
 def page_context(common: dict[str, Any], path: str, extra: dict[str, Any]) -> dict[str, Any]:
@@ -171,8 +172,10 @@ def render_site(site: Site, cache: PageCache | None = None, keep: bool = False, 
 
     for view in views.values():
         _render_record(site, view, page, out)
+    listed: list[str] = []
     for spec in listings.pages(site, list(views.values())):
         page(spec.template, spec.path, **spec.context)
+        listed.append(output_path(spec.path))
     for record in site.published_records():
         for alias in record.fields.aliases:
             path = alias.strip("/") + "/"
@@ -195,6 +198,7 @@ def render_site(site: Site, cache: PageCache | None = None, keep: bool = False, 
     qr.keep(most=2 * len(out.files) + 100)  # every code made so far, in one pack
     site.memo["page_keys"] = keys
     if state is not None:
+        state.listed = frozenset(listed)
         site.memo["render"] = state
     _copy_static(site, out)
     public = [v for v in views.values() if v.status != "gone"]

@@ -130,6 +130,7 @@ class Rebuilder:
         self.snapshot = Snapshot.of(site, files)
         if self.snapshot is not None:
             self.snapshot.search = self.search.plan
+            self.snapshot.front_matter = True  # kept in memory: the whole site is at hand
             try:
                 with collector_paused():
                     self.snapshot.prime()  # now, so the first edit is as quick as the next

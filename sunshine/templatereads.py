@@ -17,6 +17,9 @@ read something of a record that an edit changed. Two questions are asked:
   alone is understood; any other use of the value or of ``p``, and a loop holding an
   include, an import or a block (which may use ``p`` where it is not looked for), counts
   as reading everything.
+- :func:`keys_looked_up`: the keys templates look up in one shared mapping, such as
+  ``record_links`` (a record's title and address, by its key). Only ``m[k]`` with a
+  constant or a value from the context as ``k``, and ``k in m``, are understood.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import jinja2
 from jinja2 import meta as jinja_meta
 from jinja2 import nodes
 
-__all__ = ["Reads", "closure", "reads_through", "template_reads"]
+__all__ = ["Reads", "closure", "keys_looked_up", "reads_through", "template_reads"]
 
 _BLOCK_NAMES = frozenset({"self", "loop", "caller", "varargs", "kwargs"})
 _WHOLE = frozenset({"tojson", "pprint"})  # filters that show a whole value
@@ -125,3 +128,34 @@ def reads_through(trees: Iterable[nodes.Template], name: str) -> frozenset[str] 
                 return None
             found.update(attrs, keys)
     return frozenset(found)
+
+
+_KEY_NODES = (nodes.Const, nodes.Name, nodes.Getattr, nodes.Getitem)  # a key given, not made (no filter, call or ~)
+
+
+def keys_looked_up(trees: Iterable[nodes.Template], name: str) -> frozenset[object] | None:
+    """The constant keys the ``trees`` look up in the mapping ``name``, or None when they
+    use it otherwise than as ``name[k]`` or ``k in name`` (a loop over it, a method, a
+    filter, passed whole) or look up a key they make (``name["a" ~ x]``). The other keys
+    come from the context, where they can be looked for."""
+    found: set[object] = set()
+    for tree in trees:
+        loads = sum(1 for n in tree.find_all(nodes.Name) if n.name == name and n.ctx == "load")
+        lookups = [g for g in tree.find_all(nodes.Getitem) if isinstance(g.node, nodes.Name) and g.node.name == name]
+        tests = [
+            op for compare in tree.find_all(nodes.Compare) for op in compare.ops
+            if op.op in ("in", "notin") and isinstance(op.expr, nodes.Name) and op.expr.name == name
+        ]
+        if loads != len(lookups) + len(tests) or not all(_given(g.arg) for g in lookups):
+            return None
+        found.update(g.arg.value for g in lookups if isinstance(g.arg, nodes.Const))
+    return frozenset(found)
+
+
+def _given(node: nodes.Node) -> bool:
+    """Whether ``node`` names a value (``k``, ``s.closed_by``, ``d["previous"]``) or is a constant."""
+    while isinstance(node, (nodes.Getattr, nodes.Getitem)):
+        if isinstance(node, nodes.Getitem) and not isinstance(node.arg, nodes.Const):
+            return False
+        node = node.node
+    return isinstance(node, _KEY_NODES)

@@ -19,13 +19,13 @@ from .problems import suggest
 from .schema import validate_doc
 from .site import Attachment, Record, Site, Source
 
-__all__ = ["file_digest", "slugify", "validate_site"]
+__all__ = ["file_digest", "make_record", "slugify", "validate_site"]
 
 
 def validate_site(site: Site) -> None:
     """Fill ``site.records`` and ``site.by_index``; add problems."""
     for source in site.sources:
-        record = _make_record(site, source)
+        record = make_record(site, source)
         if record is not None:
             site.records[record.key] = record
     for record in site.records.values():
@@ -36,7 +36,7 @@ def validate_site(site: Site) -> None:
     _corrections(site)
 
 
-def _make_record(site: Site, source: Source) -> Record | None:
+def make_record(site: Site, source: Source) -> Record | None:
     kind = KINDS[source.kind]
     fields, problems = validate_doc(kind.Fields, source.doc, source.path)
     site.problems.extend(problems)

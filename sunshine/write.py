@@ -138,14 +138,18 @@ def _sha256(files: Mapping[str, bytes], path: str) -> str:
     return files.sha256(path) if isinstance(files, OutputFiles) else hashlib.sha256(files[path]).hexdigest()
 
 
-def patch_site(site: Site, changed: Mapping[str, bytes | None], sums: MutableMapping[str, str]) -> Path:
+def patch_site(
+    site: Site, changed: Mapping[str, bytes | None], sums: MutableMapping[str, str],
+    titles: Mapping[str, tuple[str, str]] | None = None,
+) -> Path:
     """Replace, add or remove (None) a few files of the current output in place (quick rebuilds).
 
     Each file, then ``manifest.json`` and ``SHA256SUMS``, is written beside its target
     and renamed over it: a reader sees the old file or the new one, never half of
     one, and a file hard-linked into the spare folder is never written through.
     ``sums``: the SHA-256 of every output file (:mod:`sunshine.manifestsums`), updated
-    here; the new listing is made before any file is touched.
+    here; the new listing is made before any file is touched. ``titles``: by index number,
+    the old and new title of records whose title changed (the manifest lists them).
     """
     out = site.options.output.resolve()
     digests: dict[str, tuple[str | None, str]] = {}
@@ -156,7 +160,7 @@ def patch_site(site: Site, changed: Mapping[str, bytes | None], sums: MutableMap
             digests[rel] = (sums.get(rel), hashlib.sha256(content).hexdigest())
             sums[rel] = digests[rel][1]
     same_files = all(content is not None and digests[rel][0] is not None for rel, content in changed.items())
-    listing = (_patched_listing(out, digests) if same_files else _relisted(out, sums)) or manifest(site, {}, sums)
+    listing = (_patched_listing(out, digests, titles or {}) if same_files else None if titles else _relisted(out, sums)) or manifest(site, {}, sums)
     for rel, content in changed.items():
         if content is None:
             (out / rel).unlink(missing_ok=True)
@@ -169,8 +173,11 @@ def patch_site(site: Site, changed: Mapping[str, bytes | None], sums: MutableMap
     return out
 
 
-def _patched_listing(out: Path, digests: dict[str, tuple[str | None, str]]) -> dict[str, bytes] | None:
-    """manifest.json and SHA256SUMS with the digests of changed files replaced, or None.
+def _patched_listing(
+    out: Path, digests: dict[str, tuple[str | None, str]], titles: Mapping[str, tuple[str, str]],
+) -> dict[str, bytes] | None:
+    """manifest.json and SHA256SUMS with the digests of changed files (and the ``titles``
+    of records) replaced, or None.
 
     Writing the manifest anew costs a quarter of a second for 10,000 records; a file
     changed in place only changes its own line in each."""
@@ -186,7 +193,26 @@ def _patched_listing(out: Path, digests: dict[str, tuple[str | None, str]]) -> d
             return None
         text = text.replace(entry, name + f': "{new}"'.encode())
         lines = lines.replace(line, f"\n{new}  {rel}\n".encode())
+    for number, (before, after) in titles.items():
+        patched = _retitled(text, number, before, after)
+        if patched is None:
+            return None
+        text = patched
     return {"manifest.json": text, "SHA256SUMS": lines[1:]}
+
+
+def _retitled(text: bytes, number: str, before: str, after: str) -> bytes | None:
+    """manifest.json with the title of record ``number`` changed, or None if it is not
+    found as :func:`manifest` writes it (keys sorted, one per line: the title after the
+    index number)."""
+    anchor = b'"index_no": ' + json.dumps(number, ensure_ascii=False).encode("utf-8") + b","
+    if text.count(anchor) != 1:
+        return None
+    old = b'"title": ' + json.dumps(before, ensure_ascii=False).encode("utf-8") + b","
+    start = text.find(old, text.index(anchor))
+    if start < 0 or text.find(b"}", text.index(anchor), start) >= 0:
+        return None
+    return text[:start] + b'"title": ' + json.dumps(after, ensure_ascii=False).encode("utf-8") + b"," + text[start + len(old):]
 
 
 def _prune_empty(folder: Path, top: Path) -> None:

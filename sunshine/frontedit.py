@@ -1,0 +1,263 @@
+"""Quick rebuilds in the preview server, for edits of what a record says of itself.
+
+A clerk previewing the site also corrects a title, a summary or a document number.
+Such an edit reaches more pages than a body edit (every list that shows the record,
+the feeds, the data exports, the manifest), but not the others' facts. When every
+changed file is a record whose new front matter differs from the old only in
+:data:`EDITABLE` fields (and perhaps in its body), :func:`front_matter_rebuild`
+
+1. makes each record again from its file and runs the checks a full build runs on one
+   record (format, the shared and the kind's checks, the personal-data scan), and its
+   kind's ``enrich``; it answers None (a full build) when any of them finds anything,
+   or found anything before, so the full build reports it as always;
+2. makes the record's view again (its body converted again only if it changed);
+3. renders again the record's own pages; every listing page whose values are no longer
+   equal (:func:`sunshine.listings.pages` run again over every view, a few tenths of a
+   second at 10,000 records); and, when its title changed, the pages whose templates
+   look up its key in ``record_links`` (a rating's follow-ups, the catalog's compliance
+   table) where their values hold the key;
+4. makes the feeds, data exports and calendars again and writes the files whose bytes
+   changed, then the manifest (:func:`sunshine.write.patch_site`).
+
+Anything else is a full build: another field (a date, the scope, the status, an
+attachment, a number, a kind's own fields: they decide whether, where and until when
+a record is shown, and others' ranks or links), a rating (ranks and follow-ups read
+other ratings), a record that corrects another or is corrected, a page of the menu
+when its title changed, a listing page that would appear or disappear, a template
+reading ``record_links`` otherwise than by key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from jinja2 import nodes
+
+from . import listings
+from .bodies import render_body
+from .bodyedit import Snapshot, pages_again, properties, records_in, render_pages
+from .guard import guard_record
+from .kinds import KINDS
+from .kinds.common import check_common
+from .outputs import calendar, data, feeds
+from .problems import Problems
+from .route import output_path
+from .site import BuildOptions, Record, Site, Source
+from .templatereads import closure, keys_looked_up
+from .validate import make_record
+from .views import LinkView, RecordView, record_view
+from .write import patch_site
+
+__all__ = ["EDITABLE", "front_matter_rebuild"]
+
+EDITABLE = frozenset({"title", "summary", "doc_no", "written", "tags", "category", "approval", "changes", "allow_personal"})
+_KINDS = frozenset({"notice", "plan", "page"})  # a rating's facts reach other ratings
+_LINKS = "record_links"  # shared: every record's title and address, by its key
+_MANY = 400  # pages that may look a record up: past this many, a full build is about as quick
+Page = tuple[str, str, dict[str, Any]]  # template, path, own values
+
+
+def front_matter_rebuild(snap: Snapshot, options: BuildOptions, edits: list[tuple[Source, Source]]) -> list[str] | None:
+    """Apply edits of records' front matter (``edits``: each file as the last build read
+    it, and now) to the output; the files rewritten, or None when a full build is needed."""
+    site, state = snap.site, snap.state
+    assert snap.uses is not None and snap.sums is not None
+    records = dict(site.records)
+    edited: dict[str, Record] = {}
+    for old_source, source in edits:
+        record = _record_again(site, options, site.records[old_source.path], source)
+        if record is None:
+            return None
+        records[record.key] = edited[record.key] = record
+    after = _with_records(site, records)
+    published = set(site.published)
+    links = dict(state.links)
+    record_links = dict(state.common[_LINKS])
+    views: dict[str, RecordView] = {}
+    changes: dict[str, frozenset[str]] = {}
+    for key, record in edited.items():
+        if key not in published:
+            continue  # not in this edition: its checks were all it needed
+        old_view = state.views[key]
+        view = _view_again(snap, after, record, old_view, links)
+        if view is None:
+            return None
+        changed = frozenset(f.name for f in dataclasses.fields(RecordView) if getattr(old_view, f.name) != getattr(view, f.name))
+        changes[key] = changed | properties() if changed else changed
+        if changed and snap.shown_everywhere(key, changes[key]):
+            return None
+        views[key] = view
+        record_links[key] = links[record.index_no]
+    relinked = {key for key in views if record_links[key] != state.common[_LINKS][key]}
+    if any(_corrections(state.views.values(), records[key]) for key in relinked):
+        return None
+    common = {**state.common, _LINKS: record_links}
+    if isinstance(common.get("nav_pages"), list):
+        common["nav_pages"] = [views.get(v.key, v) for v in common["nav_pages"]]
+    listed = _listing_pages(snap, after, views)
+    looked_up = _pages_looking_up(snap, relinked, common)
+    if listed is None or looked_up is None:
+        return None
+    pages = {**pages_again(snap, views, changes, skip=state.listed), **listed}
+    pages.update((target, state.pages[target]) for target in looked_up if target not in pages)
+    written = render_pages(snap, pages, common)
+    public = [views.get(k, v) for k, v in state.views.items() if v.status != "gone"]
+    made = {path: text.encode("utf-8") for path, text in feeds.all_feeds(after, public).items()}
+    made.update({**data.exports(after, public), **calendar.notice_calendars(after, public)})
+    if options.edition == "internal":
+        made.update(data.internal_exports(after))
+    if any(path not in snap.files for path in made):
+        return None  # a file of its own appears (a calendar, an export): not looked into here
+    written.update(made)
+    written = {path: content for path, content in written.items() if snap.files.get(path) != content}
+    titles = {r.index_no: (site.records[k].title, r.title) for k, r in edited.items() if k in views and r.title != site.records[k].title}
+    if written:
+        patch_site(after, written, snap.sums, titles)
+    # Commit: the snapshot now stands for the files on disk.
+    snap.files.update(written)
+    _follow_uses(snap, pages)
+    state.pages.update(pages)
+    state.views.update(views)
+    state.links.update(links)
+    state.common = common
+    site.records.update(edited)
+    snap.sources.update({source.path: source for _, source in edits})  # type: ignore[union-attr]
+    return sorted(written)
+
+
+def _with_records(site: Site, records: dict[str, Record]) -> Site:
+    """``site`` with ``records`` instead of its own (its working-day calendar kept)."""
+    after = dataclasses.replace(site, records=records)
+    if "is_workday" in vars(site):
+        vars(after)["is_workday"] = site.is_workday
+    return after
+
+
+def _record_again(site: Site, options: BuildOptions, old: Record, source: Source) -> Record | None:
+    """The record made again from its file, checked and enriched as a full build does it,
+    or None when anything was found (now or by the last build) or a field outside
+    :data:`EDITABLE` changed."""
+    if old.kind not in _KINDS or old.provisional_index or any(p.path == old.key for p in site.problems):
+        return None
+    problems = Problems(strict=options.strict)
+    scratch = dataclasses.replace(site, problems=problems)
+    record = make_record(scratch, source)
+    if record is None or len(problems):
+        return None
+    if any(getattr(old.fields, name) != getattr(record.fields, name) for name in type(old.fields).model_fields if name not in EDITABLE):
+        return None
+    if (record.kind, record.slug, record.date, record.publish_at, record.index_no) != (
+        old.kind, old.slug, old.date, old.publish_at, old.index_no
+    ):
+        return None
+    record = dataclasses.replace(record, url=old.url, attachments=old.attachments)
+    kind = KINDS[record.kind]
+    check_common(record, scratch, problems)
+    kind.check(record, scratch, problems)
+    if site.in_edition(record):
+        guard_record(scratch, record, problems)
+    if len(problems):
+        return None
+    record.derived = kind.enrich(record, scratch)
+    return record
+
+
+def _view_again(snap: Snapshot, site: Site, record: Record, old: RecordView, links: dict[str, LinkView]) -> RecordView | None:
+    """The record's new view (its new link goes into ``links``), or None when its body has a problem."""
+    html, toc = old.html, old.toc
+    if record.body != snap.site.records[record.key].body:
+        assert snap.links is not None
+        rendered = render_body(record, snap.links)
+        if rendered.problems:
+            return None
+        html, toc = rendered.html, tuple(rendered.toc)
+    links[record.index_no] = LinkView(record.title, site.cfg.path_prefix + record.url, record.index_no)
+    return record_view(record, site, html, toc, links, old.corrected_by)
+
+
+def _corrections(views: Iterable[RecordView], record: Record) -> bool:
+    """Whether ``record`` corrects another or is corrected: the other's page shows its title."""
+    return bool(record.fields.corrects) or any(v.fields.corrects == record.index_no for v in views)
+
+
+def _listing_pages(snap: Snapshot, site: Site, views: dict[str, RecordView]) -> dict[str, Page] | None:
+    """The listing pages whose values changed, or None when the listing pages are not the same ones."""
+    state = snap.state
+    everyone = [views.get(k, v) for k, v in state.views.items()]
+    changed: dict[str, Page] = {}
+    seen: set[str] = set()
+    for spec in listings.pages(site, everyone):
+        target = output_path(spec.path)
+        before = state.pages.get(target)
+        if before is None or target not in state.listed:
+            return None
+        seen.add(target)
+        if before[0] != spec.template or before[2] != spec.context:
+            changed[target] = (spec.template, spec.path, spec.context)
+    return changed if seen == state.listed else None
+
+
+def _pages_looking_up(snap: Snapshot, keys: set[str], common: dict[str, Any]) -> set[str] | None:
+    """The pages that may look up one of ``keys`` in ``record_links``: those whose own
+    values hold the key, all pages of a template naming it, all when a shared value holds
+    it. None when that cannot be told or they are too many to be worth it."""
+    if not keys:
+        return set()
+    state = snap.state
+    shared = any(_holds(value, keys) for name, value in common.items() if name != _LINKS)
+    found: set[str] = set()
+    for template in sorted(snap.templates):
+        trees = closure(state.env, template, snap._trees)
+        if trees is None:
+            return None
+        if not any(n.name == _LINKS and n.ctx == "load" for tree in trees.values() for n in tree.find_all(nodes.Name)):
+            continue
+        constants = keys_looked_up(trees.values(), _LINKS)
+        if constants is None:
+            return None
+        every = shared or bool(constants & keys)
+        found.update(t for t, (name, _, extra) in state.pages.items() if name == template and (every or _holds(extra, keys)))
+        if len(found) > _MANY:
+            return None
+    return found
+
+
+def _holds(value: Any, keys: set[str]) -> bool:
+    """Whether one of the strings ``keys`` is anywhere in ``value`` (containers,
+    dataclasses, models)."""
+    seen: set[int] = set()
+    todo = [value]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, str):
+            if item in keys:
+                return True
+            continue
+        if isinstance(item, (bytes, int, float, type(None), dt.date, dt.timedelta)) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, dict):
+            todo.extend(item.keys())
+            todo.extend(item.values())
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            todo.extend(item)
+        elif dataclasses.is_dataclass(item) and not isinstance(item, type):
+            todo.extend(getattr(item, f.name) for f in dataclasses.fields(item))
+        elif hasattr(item, "__dict__"):
+            todo.extend(vars(item).values())
+    return False
+
+
+def _follow_uses(snap: Snapshot, pages: dict[str, Page]) -> None:
+    """Which pages hold which records, after ``pages`` (a list may now hold other records)."""
+    assert snap.uses is not None
+    for target, (_, _, extra) in pages.items():
+        before = records_in(snap.state.pages[target][2].values())
+        now = records_in(extra.values())
+        for key in before - now:
+            snap.uses.get(key, set()).discard(target)
+        for key in now - before:
+            snap.uses.setdefault(key, set()).add(target)
