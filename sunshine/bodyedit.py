@@ -87,6 +87,7 @@ class Snapshot:
     sums: MutableMapping[str, str] | None = None  # the output's digests (:mod:`sunshine.manifestsums`)
     search: list[PlannedShard] | None = None  # the search index's plan (:mod:`sunshine.outputs.searchpatch`)
     front_matter: bool = False  # front-matter edits too (:mod:`sunshine.frontedit`): the preview server's, in memory
+    lookups: Any = None  # what frontedit found of the pages looking records up by key (False: not understood)
     _reads: dict[str, Reads] = field(default_factory=dict)
     _trees: dict[str, nodes.Template] = field(default_factory=dict)  # parsed templates, by name
     _shared_reads: dict[str, frozenset[str] | None] = field(default_factory=dict)  # by shared name (None: anything)

@@ -32,6 +32,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import nodes
@@ -106,7 +107,7 @@ def front_matter_rebuild(snap: Snapshot, options: BuildOptions, edits: list[tupl
     written = render_pages(snap, pages, common)
     public = [views.get(k, v) for k, v in state.views.items() if v.status != "gone"]
     made = {path: text.encode("utf-8") for path, text in feeds.all_feeds(after, public).items()}
-    made.update({**data.exports(after, public), **calendar.notice_calendars(after, public)})
+    made.update({**data.exports(after, public, only=views.keys()), **calendar.notice_calendars(after, public, only=views.keys())})
     if options.edition == "internal":
         made.update(data.internal_exports(after))
     if any(path not in snap.files for path in made):
@@ -200,41 +201,73 @@ def _listing_pages(snap: Snapshot, site: Site, views: dict[str, RecordView]) -> 
     return changed if seen == state.listed else None
 
 
+@dataclass
+class _Lookups:
+    """The pages whose templates look records up in ``record_links``, found once per
+    snapshot (a walk through every such page's values: half a second at 10,000 records)."""
+
+    templates: dict[str, frozenset[object]]  # template: the constant keys it looks up
+    pages: dict[str, set[str]]  # record key: pages of those templates whose own values hold it
+    held: dict[str, set[str]]  # page: the record keys its own values hold
+
+    @classmethod
+    def of(cls, snap: Snapshot) -> _Lookups | None:
+        """None when a template uses ``record_links`` in a way not understood."""
+        templates: dict[str, frozenset[object]] = {}
+        for template in sorted(snap.templates):
+            trees = closure(snap.state.env, template, snap._trees)
+            if trees is None:
+                return None
+            if not any(n.name == _LINKS and n.ctx == "load" for tree in trees.values() for n in tree.find_all(nodes.Name)):
+                continue
+            constants = keys_looked_up(trees.values(), _LINKS)
+            if constants is None:
+                return None
+            templates[template] = constants
+        found = cls(templates, {}, {})
+        for target, (template, _, extra) in snap.state.pages.items():
+            if template in templates:
+                found.hold(snap, target, extra)
+        return found
+
+    def hold(self, snap: Snapshot, target: str, extra: dict[str, Any]) -> None:
+        """Note the record keys page ``target``'s own values hold (``extra``: them now)."""
+        for key in self.held.pop(target, set()):
+            self.pages[key].discard(target)
+        keys = _strings_in(extra) & snap.site.records.keys()
+        self.held[target] = keys
+        for key in keys:
+            self.pages.setdefault(key, set()).add(target)
+
+
 def _pages_looking_up(snap: Snapshot, keys: set[str], common: dict[str, Any]) -> set[str] | None:
     """The pages that may look up one of ``keys`` in ``record_links``: those whose own
     values hold the key, all pages of a template naming it, all when a shared value holds
     it. None when that cannot be told or they are too many to be worth it."""
     if not keys:
         return set()
-    state = snap.state
-    shared = any(_holds(value, keys) for name, value in common.items() if name != _LINKS)
+    if snap.lookups is None:
+        snap.lookups = _Lookups.of(snap) or False
+    lookups = snap.lookups
+    if not isinstance(lookups, _Lookups):
+        return None
+    shared = any(keys & _strings_in(value) for name, value in common.items() if name != _LINKS)
+    every = {template for template, constants in lookups.templates.items() if shared or constants & keys}
+    found = {target for target, (template, _, _) in snap.state.pages.items() if template in every} if every else set()
+    for key in keys:
+        found |= lookups.pages.get(key, set())
+    return found if len(found) <= _MANY else None
+
+
+def _strings_in(value: Any) -> set[str]:
+    """Every string anywhere in ``value`` (containers, dataclasses, models)."""
     found: set[str] = set()
-    for template in sorted(snap.templates):
-        trees = closure(state.env, template, snap._trees)
-        if trees is None:
-            return None
-        if not any(n.name == _LINKS and n.ctx == "load" for tree in trees.values() for n in tree.find_all(nodes.Name)):
-            continue
-        constants = keys_looked_up(trees.values(), _LINKS)
-        if constants is None:
-            return None
-        every = shared or bool(constants & keys)
-        found.update(t for t, (name, _, extra) in state.pages.items() if name == template and (every or _holds(extra, keys)))
-        if len(found) > _MANY:
-            return None
-    return found
-
-
-def _holds(value: Any, keys: set[str]) -> bool:
-    """Whether one of the strings ``keys`` is anywhere in ``value`` (containers,
-    dataclasses, models)."""
     seen: set[int] = set()
     todo = [value]
     while todo:
         item = todo.pop()
         if isinstance(item, str):
-            if item in keys:
-                return True
+            found.add(item)
             continue
         if isinstance(item, (bytes, int, float, type(None), dt.date, dt.timedelta)) or id(item) in seen:
             continue
@@ -248,12 +281,16 @@ def _holds(value: Any, keys: set[str]) -> bool:
             todo.extend(getattr(item, f.name) for f in dataclasses.fields(item))
         elif hasattr(item, "__dict__"):
             todo.extend(vars(item).values())
-    return False
+    return found
 
 
 def _follow_uses(snap: Snapshot, pages: dict[str, Page]) -> None:
     """Which pages hold which records, after ``pages`` (a list may now hold other records)."""
     assert snap.uses is not None
+    lookups = snap.lookups
+    for target, (template, _, extra) in pages.items():
+        if isinstance(lookups, _Lookups) and template in lookups.templates:
+            lookups.hold(snap, target, extra)
     for target, (_, _, extra) in pages.items():
         before = records_in(snap.state.pages[target][2].values())
         now = records_in(extra.values())

@@ -9,9 +9,9 @@ Records published in error (``gone``) appear in no listing.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from . import reports
 from .kinds import KINDS, rating
@@ -19,6 +19,9 @@ from .site import Site
 from .views import RecordView
 
 __all__ = ["PageSpec", "Pager", "pages"]
+
+K = TypeVar("K")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,16 @@ def pages(site: Site, views: list[RecordView]) -> Iterator[PageSpec]:
     yield from _archive(site, listed)
 
 
+def _grouped(views: list[RecordView], keys: list[K], key: Callable[[RecordView], K]) -> dict[K, list[RecordView]]:
+    """The views of each of ``keys`` (in one pass, in their order), by ``key``."""
+    groups: dict[K, list[RecordView]] = {k: [] for k in keys}
+    for v in views:
+        group = groups.get(key(v))
+        if group is not None:
+            group.append(v)
+    return groups
+
+
 def _paginate(site: Site, base: str, template: str, items: list[RecordView], **context: Any) -> Iterator[PageSpec]:
     size = site.cfg.site.per_page
     count = max(1, math.ceil(len(items) / size))
@@ -88,35 +101,29 @@ def _home(current: list[RecordView]) -> PageSpec:
 
 def _catalog(site: Site, listed: list[RecordView]) -> Iterator[PageSpec]:
     cfg = site.cfg
-    counts = {c.id: sum(1 for v in listed if v.category_id == c.id) for c in cfg.categories}
+    by_category = _grouped(listed, [c.id for c in cfg.categories], lambda v: v.category_id)
+    counts = {key: len(items) for key, items in by_category.items()}
     years = sorted({v.year for v in listed}, reverse=True)
     common = {"categories": cfg.categories, "counts": counts, "years": years, "orgs": cfg.orgs}
     yield PageSpec("catalog/", "lists/catalog.html", {**common, "items": listed, "title": "公开目录", "current": ""})
     for category in cfg.categories:
-        items = [v for v in listed if v.category_id == category.id]
+        items = by_category[category.id]
         yield PageSpec(f"catalog/{category.id}/", "lists/catalog.html", {**common, "items": items, "title": f"公开目录 · {category.name}", "current": category.id})
 
 
 def _orgs(site: Site, listed: list[RecordView]) -> Iterator[PageSpec]:
     cfg = site.cfg
-    by_org = {o.id: [v for v in listed if v.org_id == o.id] for o in cfg.orgs}
+    by_org = _grouped(listed, [o.id for o in cfg.orgs], lambda v: v.org_id)
     children: dict[str | None, list[Any]] = {}
     for o in cfg.orgs:
         children.setdefault(o.parent, []).append(o)
     yield PageSpec("orgs/", "lists/orgs.html", {"children": children, "counts": {k: len(v) for k, v in by_org.items()}, "title": "组织机构"})
-    groups = rating.series_groups([v for v in listed if v.kind == "rating" and v.status == "active"])
+    ratings = [v for v in listed if v.kind == "rating" and v.status == "active"]
+    histories = _kept(site, "org-histories", ratings, lambda: _histories(site, ratings))
     year = site.options.now.astimezone(site.tz).year
     summaries = reports.public_summary(site, year)
     for org in cfg.orgs:
-        history = []
-        for series, members in sorted(groups.items()):
-            rows = [(m, next((r for r in m.derived.rows if r.org == org.id), None)) for m in members]
-            if any(row for _, row in rows):
-                chart = rating.rank_chart(
-                    f"rank-{series}", [(rating.short_period(m.fields.period), row.rank if row else None) for m, row in rows],
-                    max(len(m.derived.rows) for m in members), f"{org.label}在“{series}”系列中的名次",
-                )
-                history.append({"series": series, "rows": [(m, row, len(m.derived.rows)) for m, row in rows if row], "chart": chart})
+        history = histories[org.id]
         parent = cfg.org(org.parent) if org.parent else None
         yield PageSpec(f"orgs/{org.id}/", "lists/org.html", {
             "org": org, "parent": parent, "children_orgs": children.get(org.id, []),
@@ -125,9 +132,44 @@ def _orgs(site: Site, listed: list[RecordView]) -> Iterator[PageSpec]:
         })
 
 
+def _histories(site: Site, ratings: list[RecordView]) -> dict[str, list[dict[str, Any]]]:
+    """Each organisation's ranks in every series of ratings, with a chart."""
+    groups = rating.series_groups(ratings)
+    found: dict[str, list[dict[str, Any]]] = {}
+    for org in site.cfg.orgs:
+        history = found[org.id] = []
+        for series, members in sorted(groups.items()):
+            rows = [(m, next((r for r in m.derived.rows if r.org == org.id), None)) for m in members]
+            if any(row for _, row in rows):
+                chart = rating.rank_chart(
+                    f"rank-{series}", [(rating.short_period(m.fields.period), row.rank if row else None) for m, row in rows],
+                    max(len(m.derived.rows) for m in members), f"{org.label}在“{series}”系列中的名次",
+                )
+                history.append({"series": series, "rows": [(m, row, len(m.derived.rows)) for m, row in rows if row], "chart": chart})
+    return found
+
+
+def _kept(site: Site, name: str, inputs: list[RecordView], make: Callable[[], T]) -> T:
+    """``make()``, or what it gave for the very same ``inputs`` (the same view objects)
+    when this site was listed last: the preview lists again after an edit of a title
+    (:mod:`sunshine.frontedit`), and only ratings' views make these."""
+    memo = site.memo.setdefault("listings", {})
+    found = memo.get(name)
+    if found is not None and len(found[0]) == len(inputs) and all(a is b for a, b in zip(found[0], inputs, strict=True)):
+        return cast(T, found[1])
+    made = make()
+    memo[name] = (inputs, made)
+    return made
+
+
 def _series(site: Site, listed: list[RecordView]) -> Iterator[PageSpec]:
+    ratings = [v for v in listed if v.kind == "rating" and v.status == "active"]
+    yield from _kept(site, "series", ratings, lambda: list(_series_pages(site, ratings)))
+
+
+def _series_pages(site: Site, ratings: list[RecordView]) -> Iterator[PageSpec]:
     names = {o.id: o.label for o in site.cfg.orgs}
-    groups = rating.series_groups([v for v in listed if v.kind == "rating" and v.status == "active"])
+    groups = rating.series_groups(ratings)
     for series, members in sorted(groups.items()):
         periods = [(m.derived.period_label, m.derived) for m in members]
         header, rows = rating.export.series_table(periods, names)
@@ -145,10 +187,11 @@ def _series(site: Site, listed: list[RecordView]) -> Iterator[PageSpec]:
 
 def _archive(site: Site, listed: list[RecordView]) -> Iterator[PageSpec]:
     years = sorted({v.year for v in listed}, reverse=True)
-    counts = {y: sum(1 for v in listed if v.year == y) for y in years}
+    by_year = _grouped(listed, years, lambda v: v.year)
+    counts = {y: len(by_year[y]) for y in years}
     yield PageSpec("archive/", "lists/archive.html", {"years": years, "counts": counts, "items": [], "year": None, "title": "历年归档"})
     for year in years:
-        items = [v for v in listed if v.year == year]
+        items = by_year[year]
         yield PageSpec(f"archive/{year}/", "lists/archive.html", {"years": years, "counts": counts, "items": items, "year": year, "title": f"{year}年归档"})
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 from ..site import Site
 from ..views import RecordView
@@ -55,11 +56,15 @@ def _calendar(name: str, events: list[str]) -> bytes:
     return ("\r\n".join([*map(_fold, head), *events, "END:VCALENDAR"]) + "\r\n").encode("utf-8")
 
 
-def notice_calendars(site: Site, views: list[RecordView]) -> dict[str, bytes]:
-    """``notices/SLUG/notice.ics`` for each notice and ``notices/open.ics`` for open ones."""
+def notice_calendars(site: Site, views: list[RecordView], only: Collection[str] | None = None) -> dict[str, bytes]:
+    """``notices/SLUG/notice.ics`` for each notice (only those keyed in ``only``, when
+    given: the preview's quick rebuilds) and ``notices/open.ics`` for open ones."""
     notices = sorted((v for v in views if v.kind == "notice" and v.status == "active"), key=lambda v: v.index_no)
-    events = {v.key: "\r\n".join(map(_fold, _event(site, v))) for v in notices}
-    files = {f"{v.path}notice.ics": _calendar(v.title, [events[v.key]]) for v in notices}
+    events = {
+        v.key: "\r\n".join(map(_fold, _event(site, v)))
+        for v in notices if only is None or v.key in only or v.derived.status != "closed"
+    }
+    files = {f"{v.path}notice.ics": _calendar(v.title, [events[v.key]]) for v in notices if only is None or v.key in only}
     current = [events[v.key] for v in notices if v.derived.status != "closed"]
     files["notices/open.ics"] = _calendar(f"正在公示 - {site.cfg.site.title}", current)
     return files

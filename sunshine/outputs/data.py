@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Collection
 from typing import Any
 
 from .. import reports
@@ -31,7 +32,9 @@ def _row(site: Site, v: RecordView) -> dict[str, Any]:
     }
 
 
-def exports(site: Site, views: list[RecordView]) -> dict[str, bytes]:
+def exports(site: Site, views: list[RecordView], only: Collection[str] | None = None) -> dict[str, bytes]:
+    """The catalog of ``views``, and each record's own file (only those of the records
+    keyed in ``only``, when given: the preview's quick rebuilds)."""
     rows = [_row(site, v) for v in sorted(views, key=lambda v: v.index_no)]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -44,8 +47,10 @@ def exports(site: Site, views: list[RecordView]) -> dict[str, bytes]:
         "data/catalog.csv": b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"),
     }
     for v, row in zip(sorted(views, key=lambda v: v.index_no), rows, strict=True):
-        files[f"data/records/{v.index_no}.json"] = _record_json(v, row)
-    files.update(_ratings(site, views))
+        if only is None or v.key in only:
+            files[f"data/records/{v.index_no}.json"] = _record_json(v, row)
+    if only is None or any(v.kind == "rating" for v in views if v.key in only):
+        files.update(_ratings(site, views))
     return files
 
 

@@ -63,16 +63,23 @@ def atom(site: Site, views: list[RecordView], path: str, title: str, empty_since
 def all_feeds(site: Site, views: list[RecordView]) -> dict[str, str]:
     """The site feed, one per kind and one per organisation."""
     title = site.cfg.site.title
-    out = {"feed.xml": atom(site, views, "", title)}
-    newest = max((v.date for v in views), default=None)
+    newest_first = sorted(views, key=lambda v: (v.date, v.index_no), reverse=True)  # once: each feed takes its newest
+    kinds: dict[str, list[RecordView]] = {kind.NAME: [] for kind in KINDS.values() if kind.NAME != "page"}
+    types: dict[str, list[RecordView]] = {type_name: [] for type_name in notice.TYPE_SLUGS}
+    orgs: dict[str, list[RecordView]] = {org.id: [] for org in site.cfg.orgs}
+    for v in newest_first:
+        if v.kind == "page":
+            continue
+        for feed in (kinds.get(v.kind), types.get(v.fields.type) if v.kind == "notice" else None, orgs.get(v.org_id)):
+            if feed is not None and len(feed) < FEED_SIZE:
+                feed.append(v)
+    out = {"feed.xml": atom(site, newest_first[:FEED_SIZE], "", title)}
+    newest = newest_first[0].date if newest_first else None
     for kind in KINDS.values():
         if kind.NAME != "page":
-            of_kind = [v for v in views if v.kind == kind.NAME]
-            out[f"{kind.FOLDER}/feed.xml"] = atom(site, of_kind, f"{kind.FOLDER}/", f"{kind.LABEL} - {title}", newest)
+            out[f"{kind.FOLDER}/feed.xml"] = atom(site, kinds[kind.NAME], f"{kind.FOLDER}/", f"{kind.LABEL} - {title}", newest)
     for type_name, slug in notice.TYPE_SLUGS.items():
-        of_type = [v for v in views if v.kind == "notice" and v.fields.type == type_name]
-        out[f"notices/types/{slug}/feed.xml"] = atom(site, of_type, "notices/", f"{type_name} - {title}", newest)
+        out[f"notices/types/{slug}/feed.xml"] = atom(site, types[type_name], "notices/", f"{type_name} - {title}", newest)
     for org in site.cfg.orgs:
-        of_org = [v for v in views if v.org_id == org.id and v.kind != "page"]
-        out[f"orgs/{org.id}/feed.xml"] = atom(site, of_org, f"orgs/{org.id}/", f"{org.name} - {title}", newest)
+        out[f"orgs/{org.id}/feed.xml"] = atom(site, orgs[org.id], f"orgs/{org.id}/", f"{org.name} - {title}", newest)
     return out
