@@ -16,7 +16,9 @@ build read it, :func:`quick_rebuild` does not build the site again. It
 5. replaces just those files in the output folder, then the manifest
    (:func:`sunshine.write.patch_site`).
 
-Anything else is a full build: a changed front matter; a new, removed or renamed
+A changed front matter goes to :mod:`sunshine.frontedit` in the preview server (where
+the snapshot says ``front_matter``), and is a full build from the command line.
+Anything else is a full build: a new, removed or renamed
 file; a template, static file, attachment or config.yaml; the clock passing midnight
 or the site's next change (a notice period starting or ending); a record every page
 shows (a page of the menu), when a template may read there what changed of it. So is
@@ -49,14 +51,14 @@ from .problems import BODY_FIELD, BuildFailed, Problems
 from .render import RenderState, page_context, report_body
 from .site import BuildOptions, Record, Site, Source
 from .templatereads import Reads, closure, reads_through, template_reads
-from .views import RecordView, record_view
+from .views import LinkView, RecordView, record_view
 from .write import patch_site
 from .yamlcache import YamlCache
 
 if TYPE_CHECKING:
     from .outputs.search import PlannedShard
 
-__all__ = ["Snapshot", "pages_again", "properties", "quick_rebuild", "records_in", "render_pages", "swap"]
+__all__ = ["Snapshot", "pages_again", "properties", "quick_rebuild", "records_in", "render_pages", "swap", "write_out"]
 
 _PLAIN = (str, bytes, int, float, bool, type(None), dt.date, dt.datetime, dt.timedelta)  # hold no view
 _PLAIN_TYPES = frozenset(_PLAIN)
@@ -88,6 +90,7 @@ class Snapshot:
     search: list[PlannedShard] | None = None  # the search index's plan (:mod:`sunshine.outputs.searchpatch`)
     front_matter: bool = False  # front-matter edits too (:mod:`sunshine.frontedit`): the preview server's, in memory
     lookups: Any = None  # what frontedit found of the pages looking records up by key (False: not understood)
+    relinked: dict[str, LinkView] = field(default_factory=dict)  # record key: its new link, since the store was read
     _reads: dict[str, Reads] = field(default_factory=dict)
     _trees: dict[str, nodes.Template] = field(default_factory=dict)  # parsed templates, by name
     _shared_reads: dict[str, frozenset[str] | None] = field(default_factory=dict)  # by shared name (None: anything)
@@ -212,7 +215,7 @@ def quick_rebuild(
             return None
         from .frontedit import front_matter_rebuild  # it builds on this module
 
-        return front_matter_rebuild(snap, options, reread)
+        return front_matter_rebuild(snap, options, reread, also)
     keys = {record.key for _, record in edits}
     problems = Problems(strict=options.strict)
     problems.extend(p for p in site.problems if not (p.path in keys and p.field == BODY_FIELD))  # the body's are found again
@@ -239,23 +242,35 @@ def quick_rebuild(
     if any("description" in attrs for attrs in changes.values()):
         public = [views.get(k, v) for k, v in snap.state.views.items() if v.status != "gone"]
         written.update((path, text.encode("utf-8")) for path, text in feeds.all_feeds(site, public).items())
-    written = {path: content for path, content in written.items() if snap.files.get(path) != content}
-    following = also(written, [record for _, record in edits]) if also is not None else {}
-    if written or following:
-        patch_site(site, {**written, **following}, snap.sums)
+    done = write_out(snap, site, written, [record for _, record in edits], also)
     # Commit: the snapshot now stands for the files on disk.
-    snap.files.update(written)
-    for path, content in following.items():
-        if content is None:
-            snap.files.pop(path, None)
-        else:
-            snap.files[path] = content
     snap.state.views.update(views)
     snap.state.pages.update(pages)
     for source, record in edits:
         site.records[record.key] = record
         snap.sources[source.path] = source
     site.problems = problems
+    return done
+
+
+def write_out(
+    snap: Snapshot, site: Site, written: dict[str, bytes], edited: list[Record], also: Also | None,
+    titles: dict[str, tuple[str, str]] | None = None,
+) -> list[str]:
+    """Write the files of ``written`` whose bytes changed, and those ``also`` adds for the
+    ``edited`` records, into the output and the snapshot; the paths written or removed
+    (``titles``: see :func:`sunshine.write.patch_site`)."""
+    assert snap.sums is not None
+    written = {path: content for path, content in written.items() if snap.files.get(path) != content}
+    following = also(written, edited) if also is not None else {}
+    if written or following:
+        patch_site(site, {**written, **following}, snap.sums, titles)
+    snap.files.update(written)
+    for path, content in following.items():
+        if content is None:
+            snap.files.pop(path, None)
+        else:
+            snap.files[path] = content
     return sorted({*written, *following})
 
 

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,7 +38,7 @@ from jinja2 import nodes
 
 from . import listings
 from .bodies import render_body
-from .bodyedit import Snapshot, pages_again, properties, records_in, render_pages
+from .bodyedit import Also, Snapshot, pages_again, properties, records_in, render_pages, write_out
 from .guard import guard_record
 from .kinds import KINDS
 from .kinds.common import check_common
@@ -50,7 +49,6 @@ from .site import BuildOptions, Record, Site, Source
 from .templatereads import closure, keys_looked_up
 from .validate import make_record
 from .views import LinkView, RecordView, record_view
-from .write import patch_site
 
 __all__ = ["EDITABLE", "front_matter_rebuild"]
 
@@ -61,9 +59,12 @@ _MANY = 400  # pages that may look a record up: past this many, a full build is 
 Page = tuple[str, str, dict[str, Any]]  # template, path, own values
 
 
-def front_matter_rebuild(snap: Snapshot, options: BuildOptions, edits: list[tuple[Source, Source]]) -> list[str] | None:
+def front_matter_rebuild(
+    snap: Snapshot, options: BuildOptions, edits: list[tuple[Source, Source]], also: Also | None = None,
+) -> list[str] | None:
     """Apply edits of records' front matter (``edits``: each file as the last build read
-    it, and now) to the output; the files rewritten, or None when a full build is needed."""
+    it, and now) to the output; the files rewritten, or None when a full build is needed.
+    ``also``: as for :func:`sunshine.bodyedit.quick_rebuild`."""
     site, state = snap.site, snap.state
     assert snap.uses is not None and snap.sums is not None
     records = dict(site.records)
@@ -81,7 +82,7 @@ def front_matter_rebuild(snap: Snapshot, options: BuildOptions, edits: list[tupl
     changes: dict[str, frozenset[str]] = {}
     for key, record in edited.items():
         if key not in published:
-            continue  # not in this edition: its checks were all it needed
+            continue
         old_view = state.views[key]
         view = _view_again(snap, after, record, old_view, links)
         if view is None:
@@ -92,9 +93,12 @@ def front_matter_rebuild(snap: Snapshot, options: BuildOptions, edits: list[tupl
             return None
         views[key] = view
         record_links[key] = links[record.index_no]
+    if not views:  # none of them is in this edition: their checks were all they needed
+        _adopt(snap, edited, edits)
+        return []
     relinked = {key for key in views if record_links[key] != state.common[_LINKS][key]}
-    if any(_corrections(state.views.values(), records[key]) for key in relinked):
-        return None
+    if any(records[key].fields.corrects or views[key].corrected_by for key in relinked):
+        return None  # it corrects another record or is corrected: the other's page shows its title
     common = {**state.common, _LINKS: record_links}
     if isinstance(common.get("nav_pages"), list):
         common["nav_pages"] = [views.get(v.key, v) for v in common["nav_pages"]]
@@ -113,20 +117,27 @@ def front_matter_rebuild(snap: Snapshot, options: BuildOptions, edits: list[tupl
     if any(path not in snap.files for path in made):
         return None  # a file of its own appears (a calendar, an export): not looked into here
     written.update(made)
-    written = {path: content for path, content in written.items() if snap.files.get(path) != content}
+    uses = _uses_again(snap, pages)
+    if uses is None:
+        return None
     titles = {r.index_no: (site.records[k].title, r.title) for k, r in edited.items() if k in views and r.title != site.records[k].title}
-    if written:
-        patch_site(after, written, snap.sums, titles)
+    done = write_out(snap, after, written, [edited[key] for key in views], also, titles)
     # Commit: the snapshot now stands for the files on disk.
-    snap.files.update(written)
-    _follow_uses(snap, pages)
+    _follow_uses(snap, pages, uses)
+    snap.relinked.update((key, record_links[key]) for key in relinked)
     state.pages.update(pages)
     state.views.update(views)
     state.links.update(links)
     state.common = common
-    site.records.update(edited)
-    snap.sources.update({source.path: source for _, source in edits})  # type: ignore[union-attr]
-    return sorted(written)
+    _adopt(snap, edited, edits)
+    return done
+
+
+def _adopt(snap: Snapshot, records: dict[str, Record], edits: list[tuple[Source, Source]]) -> None:
+    """The snapshot's site holds the edited ``records`` and their files as read now."""
+    assert snap.sources is not None
+    snap.site.records.update(records)
+    snap.sources.update({source.path: source for _, source in edits})
 
 
 def _with_records(site: Site, records: dict[str, Record]) -> Site:
@@ -179,11 +190,6 @@ def _view_again(snap: Snapshot, site: Site, record: Record, old: RecordView, lin
     return record_view(record, site, html, toc, links, old.corrected_by)
 
 
-def _corrections(views: Iterable[RecordView], record: Record) -> bool:
-    """Whether ``record`` corrects another or is corrected: the other's page shows its title."""
-    return bool(record.fields.corrects) or any(v.fields.corrects == record.index_no for v in views)
-
-
 def _listing_pages(snap: Snapshot, site: Site, views: dict[str, RecordView]) -> dict[str, Page] | None:
     """The listing pages whose values changed, or None when the listing pages are not the same ones."""
     state = snap.state
@@ -225,9 +231,9 @@ class _Lookups:
                 return None
             templates[template] = constants
         found = cls(templates, {}, {})
-        for target, (template, _, extra) in snap.state.pages.items():
-            if template in templates:
-                found.hold(snap, target, extra)
+        for target in snap.state.pages:  # a store reads just the pages asked for
+            if snap.template_of(target) in templates:
+                found.hold(snap, target, snap.state.pages[target][2])
         return found
 
     def hold(self, snap: Snapshot, target: str, extra: dict[str, Any]) -> None:
@@ -253,7 +259,7 @@ def _pages_looking_up(snap: Snapshot, keys: set[str], common: dict[str, Any]) ->
         return None
     shared = any(keys & _strings_in(value) for name, value in common.items() if name != _LINKS)
     every = {template for template, constants in lookups.templates.items() if shared or constants & keys}
-    found = {target for target, (template, _, _) in snap.state.pages.items() if template in every} if every else set()
+    found = {target for target in snap.state.pages if snap.template_of(target) in every} if every else set()
     for key in keys:
         found |= lookups.pages.get(key, set())
     return found if len(found) <= _MANY else None
@@ -284,17 +290,31 @@ def _strings_in(value: Any) -> set[str]:
     return found
 
 
-def _follow_uses(snap: Snapshot, pages: dict[str, Page]) -> None:
+def _uses_again(snap: Snapshot, pages: dict[str, Page]) -> list[tuple[str, str, bool]] | None:
+    """The records each page of ``pages`` now holds or no longer holds (key, page, held),
+    or None when that changes what a store describes: which pages show which record and
+    which of their values hold none (``page_meta``, written by a full build)."""
+    changes: list[tuple[str, str, bool]] = []
+    for target, (_, _, extra) in pages.items():
+        before = records_in(snap.state.pages[target][2].values())
+        now = records_in(extra.values())
+        changes += [(key, target, False) for key in before - now] + [(key, target, True) for key in now - before]
+        if snap.page_meta is not None and (
+            changes or snap.plain_names(target) != frozenset(name for name, value in extra.items() if not records_in([value]))
+        ):
+            return None
+    return changes
+
+
+def _follow_uses(snap: Snapshot, pages: dict[str, Page], changes: list[tuple[str, str, bool]]) -> None:
     """Which pages hold which records, after ``pages`` (a list may now hold other records)."""
     assert snap.uses is not None
     lookups = snap.lookups
     for target, (template, _, extra) in pages.items():
         if isinstance(lookups, _Lookups) and template in lookups.templates:
             lookups.hold(snap, target, extra)
-    for target, (_, _, extra) in pages.items():
-        before = records_in(snap.state.pages[target][2].values())
-        now = records_in(extra.values())
-        for key in before - now:
-            snap.uses.get(key, set()).discard(target)
-        for key in now - before:
+    for key, target, held in changes:
+        if held:
             snap.uses.setdefault(key, set()).add(target)
+        else:
+            snap.uses.get(key, set()).discard(target)

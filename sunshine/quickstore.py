@@ -17,7 +17,8 @@ source's front matter, its view, and every page's template and own context value
 (views stored once and referred to by key); a head: the site without its records,
 the shared context, which pages show which records, and each entry's place and
 BLAKE2 digest; and a journal of the quick rebuilds since, each record naming the id
-it follows, the places of its new entries and the build's problems. Entries are read
+it follows, the places of its new entries, the build's problems and the new titles
+and addresses of records whose front matter it changed (:mod:`sunshine.frontedit`). Entries are read
 only when used, so an edit reads a handful of them. A damaged head, entry or journal
 record is a miss: the build is a full one.
 """
@@ -35,6 +36,7 @@ import os
 import pickle
 import secrets
 import time
+from collections import ChainMap
 from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,13 +66,13 @@ from .storefile import (
     digest,
     read_records,
 )
-from .views import RecordView
+from .views import LinkView, RecordView
 
 __all__ = ["Pending", "commit", "finish", "keep_entries", "load", "read_ahead", "rebuild", "store_folder"]
 
 log = logging.getLogger("sunshine")
 
-FORMAT = "sunshine-quick-4"
+FORMAT = "sunshine-quick-5"
 KEEP = 6  # stores kept, one per output folder, the most recently used first
 
 
@@ -146,7 +148,7 @@ def _keep(site: Site, state: RenderState, head: Path, data: Path, part: Path) ->
     part.replace(data)
     log.debug("quick-rebuild store: %d of %d views taken from the last one", reused, len(state.views))
     order = list(site.records), [s.path for s in site.sources], list(state.views), list(state.pages)
-    light = RenderState(state.env, state.common, {}, state.links, digests=state.digests)
+    light = RenderState(state.env, state.common, {}, state.links, digests=state.digests, listed=state.listed)
     return Pending(dataclasses.replace(snap, state=light), writer.index, order)
 
 
@@ -215,7 +217,7 @@ def _write_head(snap: Snapshot, skeleton: Site, search: list[PlannedShard] | Non
     doc = {
         "site": skeleton, "common": snap.state.common, "links": snap.state.links, "until": snap.until,
         "uses": snap.uses, "shared": snap.shared, "safe": snap.safe, "link_map": snap.links, "templates": snap.templates,
-        "page_meta": snap.page_meta, "reads": snap._reads, "search": search,
+        "page_meta": snap.page_meta, "reads": snap._reads, "search": search, "listed": snap.state.listed,
     }
     buffer = io.BytesIO()
     ViewRefs(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(doc)  # refers to views: read once the index is
@@ -300,7 +302,8 @@ def load(options: BuildOptions, ident: str) -> Snapshot | None:
         adopt_version(str(meta["qr-encoder"]))  # the same engine fingerprint: the same zxing-cpp
         index, order = Places(meta["order"], meta["index"]), [dict.fromkeys(keys) for keys in meta["order"]]
         current, problems = meta["id"], None
-        for count, (base, new, added, more, problems_then) in enumerate(read_records(_journal(head)), 1):
+        relinked: dict[str, LinkView] = {}
+        for count, (base, new, added, more, problems_then, links_then) in enumerate(read_records(_journal(head)), 1):
             if base != current:
                 break
             if count >= MAX_QUICK:  # a full build starts a new store: data file and journal only grow
@@ -308,6 +311,7 @@ def load(options: BuildOptions, ident: str) -> Snapshot | None:
             index.update(added)
             for keys, extra in zip(order, more, strict=True):
                 keys.update(dict.fromkeys(extra))
+            relinked.update(links_then)
             current, problems = new, problems_then
         if current != ident:
             return None
@@ -317,17 +321,19 @@ def load(options: BuildOptions, ident: str) -> Snapshot | None:
         doc = store.unpickle(rest)
         if problems is not None:
             doc["site"].problems = problems
+        for key, link in relinked.items():  # titles changed by quick rebuilds since (sunshine/frontedit.py)
+            doc["common"]["record_links"][key] = doc["links"][link.index_no] = link
         os.utime(head.parent)
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, KeyError, AttributeError, ImportError):
         return None
     site: Site = doc["site"]
     site.records = cast(dict[str, Record], records)
     state = RenderState(make_environment(site), doc["common"], cast(dict[str, RecordView], views), doc["links"],
-                        cast(dict[str, tuple[str, str, dict[str, Any]]], pages))
+                        cast(dict[str, tuple[str, str, dict[str, Any]]], pages), listed=doc["listed"])
     return Snapshot(
         site, _Output(site.options.output.resolve()), state, doc["until"], uses=doc["uses"], shared=doc["shared"],
         safe=doc["safe"], links=doc["link_map"], sources=cast(dict[str, Source], sources), templates=doc["templates"],
-        page_meta=doc["page_meta"], _reads=doc["reads"], search=doc["search"],
+        page_meta=doc["page_meta"], _reads=doc["reads"], search=doc["search"], front_matter=True,
     )
 
 
@@ -375,9 +381,11 @@ def rebuild(
 
 
 def _search_files(snap: Snapshot, written: dict[str, bytes], edited: list[Record]) -> dict[str, bytes | None]:
-    """The search index's files that change with the pages ``written`` (:func:`index_changes`)."""
+    """The search index's files that change with the pages ``written`` (:func:`index_changes`),
+    the ``edited`` records as they are now (their front matter may have changed)."""
     assert snap.sums is not None
-    return index_changes(snap.site, snap.files, snap.search, snap.sums, written, edited)
+    now = cast(dict[str, Record], ChainMap({record.key: record for record in edited}, snap.site.records))
+    return index_changes(dataclasses.replace(snap.site, records=now), snap.files, snap.search, snap.sums, written, edited)
 
 
 def commit(snap: Snapshot) -> str | None:
@@ -398,7 +406,7 @@ def commit(snap: Snapshot) -> str | None:
                     writer.add(entries.kind + "\0" + key, value, refs=entries.kind == "p")
         ident = secrets.token_hex(8)
         more = tuple(sorted(entries.new - store.known[entries.kind]) for entries in kinds)
-        append_record(_journal(head), (store.ident, ident, writer.index, more, snap.site.problems))
+        append_record(_journal(head), (store.ident, ident, writer.index, more, snap.site.problems, snap.relinked))
         store.ident = ident
         return ident
     except (OSError, pickle.PicklingError, TypeError, AttributeError):

@@ -7,7 +7,8 @@ them). When files change it waits until nothing has changed for 0.02 s (a burst
 of saves gives one rebuild), rebuilds and tells every open page to reload through
 livereload's websocket. An edit of record bodies only is applied in place
 (:mod:`sunshine.bodyedit`, a tenth of a second on 10,000 records; the preview's
-search follows a moment later, :mod:`sunshine.servesearch`); anything else
+search follows a moment later, :mod:`sunshine.servesearch`), and so is an edit of
+a title, summary, number or tags (:mod:`sunshine.frontedit`, about half a second); anything else
 is a full build, in which pages whose inputs did not change are kept from the last
 build (:mod:`sunshine.pagecache`) and ``write_site`` swaps the folder atomically.
 

@@ -23,10 +23,12 @@ from sunshine.pipeline import build_in_memory
 from sunshine.serve import Rebuilder
 from sunshine.site import BuildOptions
 from sunshine.templatereads import keys_looked_up
+from tests.search import bundle
 
 from .conftest import SAMPLE_NOTICE, SAMPLE_NOTICE_PAGE, options_for
+from .test_quick_cli import Builds
 from .test_quick_corpus import NOW
-from .test_quick_rebuild import Counter, assert_same_as_full_build, on_disk
+from .test_quick_rebuild import Counter, add_to_body, assert_same_as_full_build, on_disk
 
 REPO = Path(__file__).resolve().parents[2]
 CLOSER = "content/notices/2020-05-beiwu-zhengai-qingkuang.md"  # closes a rating's follow-up: the rating links to it
@@ -133,8 +135,9 @@ def test_successive_front_matter_edits_and_a_revert(sample_root: Path, rebuilder
         ("content/pages/about.md", r"^title: (.*)$", r"title: \1（修订）"),  # the menu shows it on every page
         ("content/ratings/2020-q1.yaml", r"^title: (.*)$", r"title: \1（修订）"),  # ranks reach other ratings
         ("content/notices/2020-04-dangfei-shoujiao-q1-gengzheng.md", r"^title: (.*)$", r"title: \1（修订）"),  # corrects another
+        ("content/notices/2020-04-dangfei-shoujiao-q1.md", r"^title: (.*)$", r"title: \1（修订）"),  # corrected by another
     ],
-    ids=["date", "scope", "index-no", "menu-page-title", "rating", "correction"],
+    ids=["date", "scope", "index-no", "menu-page-title", "rating", "correction", "corrected"],
 )
 def test_other_front_matter_edits_are_full_builds(
     sample_root: Path, rebuilder: Rebuilder, counter: Counter, rel: str, pattern: str, replacement: str,
@@ -204,6 +207,68 @@ def test_which_keys_a_template_looks_up() -> None:
     assert keys("{{ record_links | length }}") is None
     assert keys('{{ record_links["content/" ~ k].title }}') is None  # a key made in the template
     assert keys("{% set m = record_links %}{{ m[k] }}") is None
+
+
+# ---------------------------------------------------------------- from the command line (sunshine/quickstore.py)
+
+@pytest.fixture
+def builds(sample_root: Path, monkeypatch: pytest.MonkeyPatch) -> Builds:
+    made = Builds(sample_root, monkeypatch)
+    made()
+    assert made.full == 1
+    return made
+
+
+def test_title_edits_from_the_command_line_patch_the_output(builds: Builds, sample_root: Path) -> None:
+    edit(sample_root, SAMPLE_NOTICE, r"^title: (.*)$", r"title: \1（修订）")
+    builds()
+    assert builds.full == 1
+    assert "（修订）" in (builds.out / SAMPLE_NOTICE_PAGE).read_text(encoding="utf-8")
+    builds.assert_same_as_full_build()
+    edit(sample_root, CLOSER, r"^title: (.*)$", "title: 北坞村党支部整改情况公告（新标题）")  # the rating links to it
+    builds()
+    edit(sample_root, PLAN, r"^summary: (.*)$", "summary: 全年党建工作的重点任务。")
+    builds()
+    assert builds.full == 1
+    builds.assert_same_as_full_build()
+
+
+def test_a_new_title_kept_in_the_journal_reaches_a_later_edit(builds: Builds, sample_root: Path) -> None:
+    """The rating page looks the record that closed its follow-up up by key in the shared
+    context, which the store's head holds: a later quick rebuild of the rating page must
+    show the title a quick rebuild gave that record before."""
+    edit(sample_root, CLOSER, r"^title: (.*)$", "title: 北坞村党支部整改情况公告（新标题）")
+    builds()
+    add_to_body(sample_root, "content/ratings/2020-q1.yaml", "body: |\n")
+    builds()
+    assert builds.full == 1
+    assert "（新标题）" in (builds.out / "ratings/2020-q1/index.html").read_text(encoding="utf-8")
+    builds.assert_same_as_full_build()
+
+
+def test_a_record_moving_to_another_list_is_a_full_build_from_the_command_line(builds: Builds, sample_root: Path) -> None:
+    """Which pages hold which record is part of the store's head: a new category moves
+    the record to another catalog page, so the command line builds fully (the preview
+    server, which keeps it in memory, does not)."""
+    edit(sample_root, SAMPLE_NOTICE, r"^category: .*$", "category: cadres")
+    builds()
+    assert builds.full == 2
+    builds.assert_same_as_full_build()
+
+
+def test_a_title_edit_is_found_by_the_search_after_a_quick_rebuild(
+    builds: Builds, sample_root: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("SUNSHINE_NO_SEARCH")
+    builds()
+    word = "鹭鸶湾水塘清淤议事会"
+    edit(sample_root, SAMPLE_NOTICE, r"^title: (.*)$", rf"title: \1（{word}）")
+    builds()
+    assert builds.full == 2
+    pages, _ = bundle.seen(builds.out)
+    found = [url for url, fragment in pages.items() if word in fragment["content"].replace("\u200b", "")]
+    assert found == ["/qingxi/" + SAMPLE_NOTICE_PAGE.removesuffix("index.html")]
+    builds.assert_found_as_after_a_full_build()
 
 
 # ---------------------------------------------------------------- another site: the benchmark's corpus
