@@ -1,6 +1,6 @@
-"""Quick rebuilds in the preview server, for edits of what a record says of itself.
+"""Quick rebuilds for edits of what a record says of itself (its front matter).
 
-A clerk previewing the site also corrects a title, a summary or a document number.
+A clerk also corrects a title, a summary or a document number.
 Such an edit reaches more pages than a body edit (every list that shows the record,
 the feeds, the data exports, the manifest), but not the others' facts. When every
 changed file is a record whose new front matter differs from the old only in
@@ -17,7 +17,12 @@ changed file is a record whose new front matter differs from the old only in
    look up its key in ``record_links`` (a rating's follow-ups, the catalog's compliance
    table) where their values hold the key;
 4. makes the feeds, data exports and calendars again and writes the files whose bytes
-   changed, then the manifest (:func:`sunshine.write.patch_site`).
+   changed (and the search index's, from the command line), then the manifest with the
+   new titles (:func:`sunshine.write.patch_site`).
+
+The preview server keeps its snapshot in memory; the command line reads it from its
+store (:mod:`sunshine.quickstore`), whose head says which pages hold which record, so
+there an edit that changes that (a new category) is a full build.
 
 Anything else is a full build: another field (a date, the scope, the status, an
 attachment, a number, a kind's own fields: they decide whether, where and until when
@@ -108,6 +113,9 @@ def front_matter_rebuild(
         return None
     pages = {**pages_again(snap, views, changes, skip=state.listed), **listed}
     pages.update((target, state.pages[target]) for target in looked_up if target not in pages)
+    uses = _uses_again(snap, pages)
+    if uses is None:
+        return None
     written = render_pages(snap, pages, common)
     public = [views.get(k, v) for k, v in state.views.items() if v.status != "gone"]
     made = {path: text.encode("utf-8") for path, text in feeds.all_feeds(after, public).items()}
@@ -117,9 +125,6 @@ def front_matter_rebuild(
     if any(path not in snap.files for path in made):
         return None  # a file of its own appears (a calendar, an export): not looked into here
     written.update(made)
-    uses = _uses_again(snap, pages)
-    if uses is None:
-        return None
     titles = {r.index_no: (site.records[k].title, r.title) for k, r in edited.items() if k in views and r.title != site.records[k].title}
     done = write_out(snap, after, written, [edited[key] for key in views], also, titles)
     # Commit: the snapshot now stands for the files on disk.

@@ -42,6 +42,7 @@ def test_sigkill_during_write_keeps_previous_site(tmp_path: Path) -> None:
     assert _intact(site)
 
     (root / "content" / "notices" / "n0001.md").write_text(notice(1, "改过的公告"), encoding="utf-8")
+    (root / "content" / "notices" / "n1201.md").write_text(notice(1201, "新加的公告"), encoding="utf-8")  # a new file: a full build
     second = subprocess.Popen(_command(root), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 300
     tmp_dirs: list[Path] = []
