@@ -16,8 +16,8 @@ build read it, :func:`quick_rebuild` does not build the site again. It
 5. replaces just those files in the output folder, then the manifest
    (:func:`sunshine.write.patch_site`).
 
-A changed front matter goes to :mod:`sunshine.frontedit` in the preview server (where
-the snapshot says ``front_matter``), and is a full build from the command line.
+A changed front matter goes to :mod:`sunshine.frontedit` when the snapshot allows it
+(``front_matter``: the preview server's and the command line's do).
 Anything else is a full build: a new, removed or renamed
 file; a template, static file, attachment or config.yaml; the clock passing midnight
 or the site's next change (a notice period starting or ending); a record every page
@@ -58,7 +58,7 @@ from .yamlcache import YamlCache
 if TYPE_CHECKING:
     from .outputs.search import PlannedShard
 
-__all__ = ["Snapshot", "pages_again", "properties", "quick_rebuild", "records_in", "render_pages", "swap", "write_out"]
+__all__ = ["Snapshot", "pages_again", "properties", "quick_rebuild", "records_in", "render_pages", "write_out"]
 
 _PLAIN = (str, bytes, int, float, bool, type(None), dt.date, dt.datetime, dt.timedelta)  # hold no view
 _PLAIN_TYPES = frozenset(_PLAIN)
@@ -88,7 +88,7 @@ class Snapshot:
     # target: its template, the names of its own values that hold no record
     sums: MutableMapping[str, str] | None = None  # the output's digests (:mod:`sunshine.manifestsums`)
     search: list[PlannedShard] | None = None  # the search index's plan (:mod:`sunshine.outputs.searchpatch`)
-    front_matter: bool = False  # front-matter edits too (:mod:`sunshine.frontedit`): the preview server's, in memory
+    front_matter: bool = False  # front-matter edits too (:mod:`sunshine.frontedit`)
     lookups: Any = None  # what frontedit found of the pages looking records up by key (False: not understood)
     relinked: dict[str, LinkView] = field(default_factory=dict)  # record key: its new link, since the store was read
     _reads: dict[str, Reads] = field(default_factory=dict)
@@ -317,7 +317,7 @@ def pages_again(
                 continue  # decided without the page's own values
             template, path, extra = pages.get(target) or state.pages[target]
             if _reads_any(reads, changes[key], extra, key):
-                pages[target] = (template, path, {name: swap(value, view) for name, value in extra.items()})
+                pages[target] = (template, path, {name: _swap(value, view) for name, value in extra.items()})
     return pages
 
 
@@ -371,22 +371,22 @@ def records_in(values: Iterable[Any]) -> set[str]:
     return found
 
 
-def swap(value: Any, view: RecordView) -> Any:
+def _swap(value: Any, view: RecordView) -> Any:
     """``value`` with every view of ``view``'s record replaced by ``view`` (copies only what changes)."""
     if isinstance(value, RecordView):
         return view if value.key == view.key else value
     if isinstance(value, _PLAIN):
         return value
     if isinstance(value, dict):
-        items = {k: swap(v, view) for k, v in value.items()}
+        items = {k: _swap(v, view) for k, v in value.items()}
         return items if any(items[k] is not value[k] for k in value) else value
     if isinstance(value, (list, tuple)):
-        swapped = [swap(v, view) for v in value]
+        swapped = [_swap(v, view) for v in value]
         if all(a is b for a, b in zip(swapped, value, strict=True)):
             return value
         return swapped if isinstance(value, list) else type(value)(swapped) if type(value) is tuple else type(value)(*swapped)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changed = {f.name: swap(getattr(value, f.name), view) for f in dataclasses.fields(value)}
+        changed = {f.name: _swap(getattr(value, f.name), view) for f in dataclasses.fields(value)}
         changed = {k: v for k, v in changed.items() if v is not getattr(value, k)}
         return dataclasses.replace(value, **changed) if changed else value
     return value
