@@ -25,7 +25,7 @@ store (:mod:`sunshine.quickstore`), whose head says which pages hold which recor
 there an edit that changes that (a new category) is a full build.
 
 Anything else is a full build: another field (a date, the scope, the status, an
-attachment, a number, a kind's own fields: they decide whether, where and until when
+attachment, a number, a notice's type and period, a plan's tasks: they decide whether, where and until when
 a record is shown, and others' ranks or links), a rating (ranks and follow-ups read
 other ratings), a record that corrects another or is corrected, a page of the menu
 when its title changed, a listing page that would appear or disappear, a template
@@ -57,7 +57,11 @@ from .views import LinkView, RecordView, record_view
 
 __all__ = ["EDITABLE", "front_matter_rebuild"]
 
-EDITABLE = frozenset({"title", "summary", "doc_no", "written", "tags", "category", "approval", "changes", "allow_personal"})
+EDITABLE = frozenset({
+    "title", "summary", "doc_no", "written", "tags", "category", "approval", "changes", "allow_personal",
+    # a notice's: shown on its page (and in its data file), checked and enriched with the record alone
+    "contact", "people", "amounts", "total", "election", "objections",
+})
 _KINDS = frozenset({"notice", "plan", "page"})  # a rating's facts reach other ratings
 _LINKS = "record_links"  # shared: every record's title and address, by its key
 _MANY = 400  # pages that may look a record up: past this many, a full build is about as quick

@@ -75,11 +75,13 @@ FRONT_EDITS = [  # (source, a line of its front matter, the line now, text the r
     (SAMPLE_NOTICE, r"^tags: .*$", "tags: [发展党员, 预审]", "预审"),
     (CLOSER, r"^title: (.*)$", r"title: \1（更新）", "（更新）"),
     ("content/notices/2019-dangjian-jingfei-gongkai/index.md", r"^title: (.*)$", r"title: \1（含附件）", "（含附件）"),
+    (SAMPLE_NOTICE, r"^    education: 大专$", "    education: 大学本科（在读）", "大学本科（在读）"),  # a person of the notice
+    (SAMPLE_NOTICE, r"^contact: .*$", "contact: town-discipline-office", ""),
 ]
 
 
 @pytest.mark.parametrize(("rel", "pattern", "replacement", "shown"), FRONT_EDITS,
-                         ids=["notice-title", "plan-title", "summary", "doc-no", "category", "tags", "closer-title", "folder-title"])
+                         ids=["notice-title", "plan-title", "summary", "doc-no", "category", "tags", "closer-title", "folder-title", "people", "contact"])
 def test_a_front_matter_edit_is_quick_and_equals_a_full_build(
     sample_root: Path, rebuilder: Rebuilder, counter: Counter, rel: str, pattern: str, replacement: str, shown: str,
 ) -> None:
@@ -96,6 +98,27 @@ def test_a_front_matter_edit_is_quick_and_equals_a_full_build(
     assert_manifest_lists_the_records(rebuilder)
     again = (out / "static").rglob("*.css").__next__().stat()
     assert (again.st_ino, again.st_mtime_ns) == (untouched.st_ino, untouched.st_mtime_ns)
+
+
+def test_amounts_and_objections_of_a_notice(sample_root: Path, rebuilder: Rebuilder, counter: Counter) -> None:
+    """A notice's own figures: its total is checked against its items as in a full build,
+    and its data file and page follow."""
+    dues = "content/notices/2020-04-dangfei-shoujiao-q1.md"
+    edit(sample_root, dues, r"^    amount: 742\.00$", "    amount: 752.00")
+    edit(sample_root, dues, r"^total: 14679\.80$", "total: 14689.80")
+    assert rebuilder.rebuild([dues]).ok
+    assert counter.full == 1
+    assert b"14689.8" in (rebuilder.options.output / "data/records/QXZ-2020-0007.json").read_bytes()
+    assert_same_as_full_build(rebuilder)
+    edit(sample_root, dues, r"^total: 14689\.80$", "total: 14679.80")  # no longer the sum: the full build says so
+    result = rebuilder.rebuild([dues])
+    assert not result.ok and counter.full == 2
+    assert any("total" in line for line in result.problems)
+    edit(sample_root, dues, r"^    amount: 752\.00$", "    amount: 742.00")
+    assert rebuilder.rebuild([dues]).ok
+    edit(sample_root, SAMPLE_NOTICE, r"^(contact: .*)$", "\\1\nobjections:\n  received: 1\n  resolved: 1\n  summary: 经核实，反映的问题不影响确定为发展对象。")
+    assert rebuilder.rebuild([SAMPLE_NOTICE]).ok
+    assert_same_as_full_build(rebuilder)
 
 
 def test_the_rating_linking_to_a_record_shows_its_new_title(sample_root: Path, rebuilder: Rebuilder, counter: Counter) -> None:
