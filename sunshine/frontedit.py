@@ -222,6 +222,7 @@ class _Lookups:
     snapshot (a walk through every such page's values: half a second at 10,000 records)."""
 
     templates: dict[str, frozenset[object]]  # template: the constant keys it looks up
+    keys: frozenset[str]  # every record's
     pages: dict[str, set[str]]  # record key: pages of those templates whose own values hold it
     held: dict[str, set[str]]  # page: the record keys its own values hold
 
@@ -239,17 +240,17 @@ class _Lookups:
             if constants is None:
                 return None
             templates[template] = constants
-        found = cls(templates, {}, {})
-        for target in snap.state.pages:  # a store reads just the pages asked for
+        found = cls(templates, frozenset(snap.site.records), {}, {})  # keys only: a store reads no record here
+        for target in snap.state.pages:  # nor any page but those asked for
             if snap.template_of(target) in templates:
-                found.hold(snap, target, snap.state.pages[target][2])
+                found.hold(target, snap.state.pages[target][2])
         return found
 
-    def hold(self, snap: Snapshot, target: str, extra: dict[str, Any]) -> None:
+    def hold(self, target: str, extra: dict[str, Any]) -> None:
         """Note the record keys page ``target``'s own values hold (``extra``: them now)."""
         for key in self.held.pop(target, set()):
             self.pages[key].discard(target)
-        keys = _strings_in(extra) & snap.site.records.keys()
+        keys = _strings_in(extra) & self.keys
         self.held[target] = keys
         for key in keys:
             self.pages.setdefault(key, set()).add(target)
@@ -321,7 +322,7 @@ def _follow_uses(snap: Snapshot, pages: dict[str, Page], changes: list[tuple[str
     lookups = snap.lookups
     for target, (template, _, extra) in pages.items():
         if isinstance(lookups, _Lookups) and template in lookups.templates:
-            lookups.hold(snap, target, extra)
+            lookups.hold(target, extra)
     for key, target, held in changes:
         if held:
             snap.uses.setdefault(key, set()).add(target)
