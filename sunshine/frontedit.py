@@ -126,9 +126,10 @@ def front_matter_rebuild(
     made.update({**data.exports(after, public, only=views.keys()), **calendar.notice_calendars(after, public, only=views.keys())})
     if options.edition == "internal":
         made.update(data.internal_exports(after))
-    if any(path not in snap.files for path in made):
+    now = {path: snap.files.get(path) for path in made}  # read once (from disk, from the command line)
+    if any(content is None for content in now.values()):
         return None  # a file of its own appears (a calendar, an export): not looked into here
-    written.update(made)
+    written.update((path, content) for path, content in made.items() if now[path] != content)
     titles = {r.index_no: (site.records[k].title, r.title) for k, r in edited.items() if k in views and r.title != site.records[k].title}
     done = write_out(snap, after, written, [edited[key] for key in views], also, titles)
     # Commit: the snapshot now stands for the files on disk.

@@ -11,10 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from sunshine import serve
+from sunshine.serve import Rebuilder
 from sunshine.site import BuildOptions
 
 REPO = Path(__file__).resolve().parents[2]
@@ -48,3 +51,30 @@ def sample_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SUNSHINE_NO_SEARCH", "1")
     return copy_sample(tmp_path / "site-src")
 
+
+class Counter:
+    """Counts the full builds a Rebuilder makes."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch):
+        self.full = 0
+        real = serve.build_in_memory
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.full += 1
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(serve, "build_in_memory", counted)
+
+
+@pytest.fixture
+def counter(monkeypatch: pytest.MonkeyPatch) -> Counter:
+    return Counter(monkeypatch)
+
+
+@pytest.fixture
+def rebuilder(sample_root: Path, counter: Counter) -> Rebuilder:
+    """The preview server's rebuilder after its first (full) build of the sample site."""
+    rebuilder = Rebuilder(options_for(sample_root))
+    assert rebuilder.rebuild().ok
+    assert counter.full == 1
+    return rebuilder

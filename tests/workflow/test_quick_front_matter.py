@@ -25,10 +25,10 @@ from sunshine.site import BuildOptions
 from sunshine.templatereads import keys_looked_up
 from tests.search import bundle
 
-from .conftest import SAMPLE_NOTICE, SAMPLE_NOTICE_PAGE, options_for
+from .conftest import SAMPLE_NOTICE, SAMPLE_NOTICE_PAGE, Counter, options_for
 from .test_quick_cli import Builds
 from .test_quick_corpus import NOW
-from .test_quick_rebuild import Counter, add_to_body, assert_same_as_full_build, on_disk
+from .test_quick_rebuild import add_to_body, assert_same_as_full_build, on_disk
 
 REPO = Path(__file__).resolve().parents[2]
 CLOSER = "content/notices/2020-05-beiwu-zhengai-qingkuang.md"  # closes a rating's follow-up: the rating links to it
@@ -52,18 +52,6 @@ def assert_manifest_lists_the_records(rebuilder: Rebuilder) -> None:
         {"index_no": r.index_no, "kind": r.kind, "status": r.status, "title": r.title, "url": r.url}
         for r in sorted(site.published_records(), key=lambda r: r.index_no)
     ]
-
-
-@pytest.fixture
-def counter(monkeypatch: pytest.MonkeyPatch) -> Counter:
-    return Counter(monkeypatch)
-
-
-@pytest.fixture
-def rebuilder(sample_root: Path, counter: Counter) -> Rebuilder:
-    rebuilder = Rebuilder(options_for(sample_root))
-    assert rebuilder.rebuild().ok
-    return rebuilder
 
 
 FRONT_EDITS = [  # (source, a line of its front matter, the line now, text the record's page shows)

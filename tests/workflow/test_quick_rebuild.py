@@ -17,14 +17,13 @@ from typing import Any
 import jinja2
 import pytest
 
-from sunshine import serve
 from sunshine.bodyedit import Snapshot, quick_rebuild
 from sunshine.pipeline import build_in_memory
 from sunshine.serve import Rebuilder
 from sunshine.templatereads import closure, reads_through, template_reads
 from sunshine.views import RecordView
 
-from .conftest import SAMPLE_NOTICE, SAMPLE_NOTICE_PAGE, options_for
+from .conftest import SAMPLE_NOTICE, SAMPLE_NOTICE_PAGE, Counter, options_for
 
 BODY_EDITS = [  # (source, text in its body, the page that shows it)
     (SAMPLE_NOTICE, "以下三名同志拟列为发展对象", SAMPLE_NOTICE_PAGE),
@@ -34,20 +33,6 @@ BODY_EDITS = [  # (source, text in its body, the page that shows it)
     ("content/ratings/2020-q1.yaml", "body: |\n", "ratings/2020-q1/index.html"),
 ]
 ADDED = "（预览修改：请各支部于月底前报送材料。）"
-
-
-class Counter:
-    """Counts the full builds a Rebuilder makes."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch):
-        self.full = 0
-        real = serve.build_in_memory
-
-        def counted(*args: Any, **kwargs: Any) -> Any:
-            self.full += 1
-            return real(*args, **kwargs)
-
-        monkeypatch.setattr(serve, "build_in_memory", counted)
 
 
 def add_to_body(root: Path, rel: str, anchor: str, text: str = ADDED) -> None:
@@ -82,19 +67,6 @@ def assert_same_as_full_build(rebuilder: Rebuilder) -> None:
     listed = dict(line.split("  ")[::-1] for line in sums.splitlines())
     assert listed == {path: hashlib.sha256(content).hexdigest() for path, content in found.items()}
     assert b'"files"' in manifest
-
-
-@pytest.fixture
-def counter(monkeypatch: pytest.MonkeyPatch) -> Counter:
-    return Counter(monkeypatch)
-
-
-@pytest.fixture
-def rebuilder(sample_root: Path, counter: Counter) -> Rebuilder:
-    rebuilder = Rebuilder(options_for(sample_root))
-    assert rebuilder.rebuild().ok
-    assert counter.full == 1
-    return rebuilder
 
 
 @pytest.mark.parametrize(("rel", "anchor", "page"), BODY_EDITS, ids=[e[0].split("/")[-1] for e in BODY_EDITS])

@@ -23,8 +23,8 @@ from sunshine.pipeline import build
 from sunshine.serve import Rebuilder
 from tests.search import bundle
 
-from .conftest import SAMPLE_NOTICE, SAMPLE_NOTICE_PAGE, options_for
-from .test_quick_rebuild import Counter, add_to_body
+from .conftest import SAMPLE_NOTICE, SAMPLE_NOTICE_PAGE, Counter, options_for
+from .test_quick_rebuild import add_to_body
 
 ANCHOR = "以下三名同志拟列为发展对象"
 WORD = "鹭鸶湾水塘清淤议事会"
