@@ -33,6 +33,7 @@ class SiteSection(Strict):
     language: Literal["zh-CN"] = Field("zh-CN", description="网页语言")
     timezone: str = Field("Asia/Shanghai", description="时区，不带时区的日期按此解释")
     per_page: int = Field(20, ge=5, le=200, description="列表每页条数")
+    long_per_page: int = Field(200, ge=20, le=5000, description="公开目录、年度归档和组织页的每页条数（条目多于此数才分页，手机上不必一次载入全部）")
     max_file_kb: int = Field(512, ge=1, le=65536, description="单个内容文件的大小上限（KB）")
 
     @field_validator("base_url")

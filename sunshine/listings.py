@@ -70,8 +70,11 @@ def _grouped(views: list[RecordView], keys: list[K], key: Callable[[RecordView],
     return groups
 
 
-def _paginate(site: Site, base: str, template: str, items: list[RecordView], **context: Any) -> Iterator[PageSpec]:
-    size = site.cfg.site.per_page
+def _paginate(
+    site: Site, base: str, template: str, items: list[RecordView], size: int | None = None, **context: Any,
+) -> Iterator[PageSpec]:
+    """Pages of ``size`` items (the site's ``per_page``): ``base``, then ``base/page/2/``…"""
+    size = size or site.cfg.site.per_page
     count = max(1, math.ceil(len(items) / size))
     prefix = site.cfg.path_prefix
 
@@ -105,10 +108,28 @@ def _catalog(site: Site, listed: list[RecordView]) -> Iterator[PageSpec]:
     counts = {key: len(items) for key, items in by_category.items()}
     years = sorted({v.year for v in listed}, reverse=True)
     common = {"categories": cfg.categories, "counts": counts, "years": years, "orgs": cfg.orgs}
-    yield PageSpec("catalog/", "lists/catalog.html", {**common, "items": listed, "title": "公开目录", "current": ""})
+    size = cfg.site.long_per_page
+    yield from _paginate(site, "catalog/", "lists/catalog.html", listed, size, **common, title="公开目录", current="", facets=_facets(listed, size, ""))
     for category in cfg.categories:
         items = by_category[category.id]
-        yield PageSpec(f"catalog/{category.id}/", "lists/catalog.html", {**common, "items": items, "title": f"公开目录 · {category.name}", "current": category.id})
+        yield from _paginate(
+            site, f"catalog/{category.id}/", "lists/catalog.html", items, size,
+            **common, title=f"公开目录 · {category.name}", current=category.id, facets=_facets(items, size, category.name),
+        )
+
+
+def _facets(items: list[RecordView], size: int, category: str) -> dict[str, Any] | None:
+    """For a catalog of several pages, what its in-page filter offers (publishers,
+    categories and years of all its records, not only the page's) and the category it
+    keeps to, else None: the filter reads them from the table."""
+    if len(items) <= size:
+        return None
+    return {
+        "category": category,
+        "orgs": sorted({v.org_name for v in items}),
+        "categories": sorted({v.category for v in items}),
+        "years": sorted({str(v.year) for v in items}, reverse=True),
+    }
 
 
 def _orgs(site: Site, listed: list[RecordView]) -> Iterator[PageSpec]:
@@ -125,11 +146,11 @@ def _orgs(site: Site, listed: list[RecordView]) -> Iterator[PageSpec]:
     for org in cfg.orgs:
         history = histories[org.id]
         parent = cfg.org(org.parent) if org.parent else None
-        yield PageSpec(f"orgs/{org.id}/", "lists/org.html", {
-            "org": org, "parent": parent, "children_orgs": children.get(org.id, []),
-            "items": by_org[org.id], "history": history, "title": org.name,
-            "disclosure": summaries.get(org.id), "disclosure_year": year,
-        })
+        yield from _paginate(
+            site, f"orgs/{org.id}/", "lists/org.html", by_org[org.id], cfg.site.long_per_page,
+            org=org, parent=parent, children_orgs=children.get(org.id, []), history=history, title=org.name,
+            disclosure=summaries.get(org.id), disclosure_year=year,
+        )
 
 
 def _histories(site: Site, ratings: list[RecordView]) -> dict[str, list[dict[str, Any]]]:
@@ -189,10 +210,12 @@ def _archive(site: Site, listed: list[RecordView]) -> Iterator[PageSpec]:
     years = sorted({v.year for v in listed}, reverse=True)
     by_year = _grouped(listed, years, lambda v: v.year)
     counts = {y: len(by_year[y]) for y in years}
-    yield PageSpec("archive/", "lists/archive.html", {"years": years, "counts": counts, "items": [], "year": None, "title": "历年归档"})
+    yield from _paginate(site, "archive/", "lists/archive.html", [], years=years, counts=counts, year=None, title="历年归档")
     for year in years:
-        items = by_year[year]
-        yield PageSpec(f"archive/{year}/", "lists/archive.html", {"years": years, "counts": counts, "items": items, "year": year, "title": f"{year}年归档"})
+        yield from _paginate(
+            site, f"archive/{year}/", "lists/archive.html", by_year[year], site.cfg.site.long_per_page,
+            years=years, counts=counts, year=year, title=f"{year}年归档",
+        )
 
 
 def _compliance(site: Site) -> Iterator[PageSpec]:

@@ -39,64 +39,109 @@
     if (asOf) asOf.textContent = "（按您的设备日期 " + now + "）";
   });
 })();
-/* Catalog: an in-page filter over the table (the static category and year pages work without it). */
+/* Catalog filter (static category and year pages work without it); a paged catalog is filtered over its JSON export. */
 (function () {
   "use strict";
   var table = document.querySelector("table.catalog");
   if (!table) return;
-  var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+  var body = table.tBodies[0], rows = [].slice.call(body.rows), at = table.getAttribute.bind(table);
+  var source = at("data-source"), facets = source && JSON.parse(at("data-facets"));
+  var total = source ? +at("data-total") : rows.length, category = at("data-category");
+  var pager = source && table.parentNode.parentNode.querySelector("nav.pager");
+  var LIMIT = 500, all = null, asked = 0;
   function options(col) {
     var seen = {};
-    rows.forEach(function (r) { seen[r.cells[col].textContent.trim()] = 1; });
+    rows.forEach(function (r) { seen[col === 5 ? r.cells[5].textContent.slice(0, 4) : r.cells[col].textContent.trim()] = 1; });
     return Object.keys(seen).filter(Boolean).sort();
   }
-  function select(label, col, values) {
-    var wrap = document.createElement("label");
-    wrap.textContent = label + " ";
-    var s = document.createElement("select");
-    s.setAttribute("data-col", col);
-    s.add(new Option("全部", ""));
-    values.forEach(function (v) { s.add(new Option(v, v)); });
-    wrap.appendChild(s);
-    return wrap;
+  function el(tag, props, kids) {
+    var e = Object.assign(document.createElement(tag), props);
+    e.append.apply(e, kids || []);
+    return e;
   }
-  var form = document.createElement("form");
-  form.className = "catalog-filter";
+  function select(label, col, values) {
+    var s = el("select");
+    s.setAttribute("data-col", col);
+    [""].concat(values).forEach(function (v) { s.add(new Option(v || "全部", v)); });
+    return el("label", {}, [label + " ", s]);
+  }
+  var input = el("input", { type: "search" }), count = el("p", { className: "muted" });
+  count.setAttribute("aria-live", "polite");
+  var form = el("form", { className: "catalog-filter" }, [
+    el("label", {}, ["关键词 ", input]),
+    select("发布机构", 2, facets ? facets.orgs : options(2)),
+    select("主题分类", 3, facets ? facets.categories : options(3)),
+    select("年份", 5, facets ? facets.years : options(5).reverse()),
+    count,
+  ]);
   form.setAttribute("role", "search");
   form.setAttribute("aria-label", "筛选公开目录");
-  var text = document.createElement("label");
-  text.textContent = "关键词 ";
-  var input = document.createElement("input");
-  input.type = "search";
-  text.appendChild(input);
-  var years = {};
-  rows.forEach(function (r) { years[r.cells[5].textContent.slice(0, 4)] = 1; });
-  form.appendChild(text);
-  form.appendChild(select("发布机构", 2, options(2)));
-  form.appendChild(select("主题分类", 3, options(3)));
-  var yearSel = select("年份", 5, Object.keys(years).sort().reverse());
-  form.appendChild(yearSel);
-  var count = document.createElement("p");
-  count.className = "muted";
-  count.setAttribute("aria-live", "polite");
-  form.appendChild(count);
   table.parentNode.parentNode.insertBefore(form, table.parentNode);
+  function ok(text, cells, q, picks) {
+    return (!q || text.indexOf(q) >= 0) && picks.every(function (p) {
+      return !p[1] || (p[0] === 5 ? cells[5].slice(0, 4) : cells[p[0]]) === p[1];
+    });
+  }
+  function cn(iso) { /* 2020-06-01 → 2020年6月1日 */
+    var d = (iso || "").split("-");
+    return d.length === 3 ? d[0] + "年" + +d[1] + "月" + +d[2] + "日" : "";
+  }
+  function load() {
+    all = all || fetch(source).then(function (res) { return res.json(); }).then(function (data) {
+      return data.records.filter(function (r) { return !category || r.category === category; })
+        .sort(function (a, b) { return a.date + a.index_no < b.date + b.index_no ? 1 : -1; })
+        .map(function (r) {
+          var cells = [r.index_no, r.title, r.org, r.category, cn(r.written), cn(r.date), r.doc_no], gone = r.status === "withdrawn";
+          return { url: r.url, gone: gone, cells: cells, text: cells.join("") + (gone ? " 已撤回" : "") };
+        });
+    });
+    all.catch(function () { all = null; });
+    return all;
+  }
+  function row(it) {
+    var tr = document.createElement("tr");
+    it.cells.forEach(function (value, i) {
+      var td = tr.insertCell();
+      td.className = i === 0 || i === 4 || i === 5 ? "nowrap" : "";
+      if (i !== 1) return void (td.textContent = value);
+      var a = td.appendChild(document.createElement("a"));
+      a.href = new URL(it.url, location.href).pathname; /* the export may name the published host */
+      a.textContent = value;
+      if (it.gone) td.insertAdjacentHTML("beforeend", ' <span class="status status-withdrawn">已撤回</span>');
+    });
+    return tr;
+  }
+  function page() {
+    body.replaceChildren.apply(body, rows);
+    pager.hidden = false;
+    count.textContent = "本页 " + rows.length + " 条，共 " + total + " 条";
+  }
   function apply() {
-    var q = input.value.trim();
-    var picks = Array.prototype.map.call(form.querySelectorAll("select"), function (s) {
-      return [Number(s.getAttribute("data-col")), s.value];
-    });
-    var shown = 0;
-    rows.forEach(function (r) {
-      var ok = !q || r.textContent.indexOf(q) >= 0;
-      picks.forEach(function (p) {
-        var cell = r.cells[p[0]].textContent.trim();
-        if (p[1] && (p[0] === 5 ? cell.slice(0, 4) !== p[1] : cell !== p[1])) ok = false;
+    var q = input.value.trim(), mine = ++asked;
+    var picks = [].map.call(form.querySelectorAll("select"), function (s) { return [+s.getAttribute("data-col"), s.value]; });
+    if (!source) {
+      var shown = 0;
+      rows.forEach(function (r) {
+        r.hidden = !ok(r.textContent, [].map.call(r.cells, function (c) { return c.textContent.trim(); }), q, picks);
+        shown += r.hidden ? 0 : 1;
       });
-      r.hidden = !ok;
-      if (ok) shown += 1;
-    });
-    count.textContent = "显示 " + shown + " / " + rows.length + " 条";
+      count.textContent = "显示 " + shown + " / " + total + " 条";
+    } else if (!q && !picks.some(function (p) { return p[1]; })) {
+      page();
+    } else {
+      count.textContent = "正在载入全部目录……";
+      load().then(function (items) {
+        if (mine !== asked) return; /* a later one runs */
+        var found = items.filter(function (it) { return ok(it.text, it.cells, q, picks); });
+        body.replaceChildren.apply(body, found.slice(0, LIMIT).map(row));
+        pager.hidden = true;
+        count.textContent = "显示 " + found.length + " / " + total + " 条" + (found.length > LIMIT ? "，只列出最新 " + LIMIT + " 条" : "");
+      }, function () {
+        if (mine !== asked) return;
+        page();
+        count.textContent = "无法载入全部目录，请稍后再试，或下载 CSV 查找";
+      });
+    }
   }
   form.addEventListener("input", apply);
   form.addEventListener("submit", function (ev) { ev.preventDefault(); });

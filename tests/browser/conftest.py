@@ -85,7 +85,8 @@ class Served:
         return self.url + path.lstrip("/")
 
 
-def _serve(site_dir: Path, root: Path) -> Served:
+def serve(site_dir: Path, root: Path) -> Served:
+    """Serve ``site_dir`` under ``/qingxi/`` from a new folder ``root``."""
     root.mkdir(parents=True, exist_ok=True)
     (root / PREFIX.strip("/")).symlink_to(site_dir, target_is_directory=True)
     handler = functools.partial(_Handler, directory=str(root))
@@ -109,7 +110,7 @@ def internal_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def site(public_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """The public edition, served at ``http://127.0.0.1:PORT/qingxi/``."""
-    served = _serve(public_dir, tmp_path_factory.mktemp("www-public"))
+    served = serve(public_dir, tmp_path_factory.mktemp("www-public"))
     yield served
     served.server.shutdown()
     served.server.server_close()
@@ -118,7 +119,7 @@ def site(public_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 @pytest.fixture(scope="session")
 def internal_site(internal_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """The internal edition, served the same way on its own port."""
-    served = _serve(internal_dir, tmp_path_factory.mktemp("www-internal"))
+    served = serve(internal_dir, tmp_path_factory.mktemp("www-internal"))
     yield served
     served.server.shutdown()
     served.server.server_close()

@@ -13,7 +13,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from .conftest import NOW, PREFIX, ROOT, Served, _serve
+from .conftest import NOW, PREFIX, ROOT, Served, serve
 
 SLUG = "2020-06-zhaopin-fazhan-duixiang"
 CANONICAL = f"https://dangwu.example.cn{PREFIX}notices/{SLUG}/"
@@ -60,7 +60,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> Served:
     cmd = [sys.executable, str(ROOT / "build.py"), "--root", str(root), "--now", NOW, "--out", str(out), "--no-history"]
     run = subprocess.run(cmd, capture_output=True, text=True, timeout=180, check=False, env={"SUNSHINE_NO_SEARCH": "1", "PATH": "/usr/bin:/bin"})
     assert run.returncode == 0, run.stderr
-    return _serve(out, tmp_path_factory.mktemp("print-serve"))
+    return serve(out, tmp_path_factory.mktemp("print-serve"))
 
 
 @pytest.fixture(scope="module")
