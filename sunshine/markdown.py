@@ -214,18 +214,16 @@ def _converter() -> markdown.Markdown:
     return _MD
 
 
+_CLEANER: list[nh3.Cleaner] = []  # made once: ``nh3.clean`` builds its sanitiser anew at each call
+
+
 def sanitise_html(html: str) -> str:
     """Keep only safe tags, attributes and URL schemes."""
-    return str(
-        nh3.clean(
-            html,
-            tags=_TAGS,
-            attributes=_ATTRIBUTES,
-            url_schemes={"http", "https", "mailto", "tel"},
-            link_rel=None,
-            strip_comments=True,
-        )
-    )
+    if not _CLEANER:
+        _CLEANER.append(nh3.Cleaner(
+            tags=_TAGS, attributes=_ATTRIBUTES, url_schemes={"http", "https", "mailto", "tel"}, link_rel=None, strip_comments=True,
+        ))
+    return str(_CLEANER[0].clean(html))
 
 
 def _join_cjk_lines(html: str) -> str:
