@@ -1,6 +1,6 @@
 """Quick rebuilds for edits of what a record says of itself (its front matter).
 
-A clerk also corrects a title, a summary or a document number.
+A clerk also corrects a title, a summary, a document number or a date.
 Such an edit reaches more pages than a body edit (every list that shows the record,
 the feeds, the data exports, the manifest), but not the others' facts. When every
 changed file is a record whose new front matter differs from the old only in
@@ -24,9 +24,14 @@ The preview server keeps its snapshot in memory; the command line reads it from 
 store (:mod:`sunshine.quickstore`), whose head says which pages hold which record, so
 there an edit that changes that (a new category) is a full build.
 
-Anything else is a full build: another field (a date, the scope, the status, an
-attachment, a number, a notice's type and period, a plan's tasks: they decide whether, where and until when
-a record is shown, and others' ranks or links), a rating (ranks and follow-ups read
+A new date moves the record in the lists, the feeds and the archive (all made again
+and compared, as above), and in the catalog's compliance judgements, which the lists
+show; it is patched in only while the record is published both before and after it.
+
+Anything else is a full build: another field (a date that publishes the record later or
+earlier than the build, the scope, the status, an attachment, a number, a notice's type
+and period, a plan's tasks: they decide whether, where and until when a record is
+shown, and others' ranks or links), a rating (ranks and follow-ups read
 other ratings), a record that corrects another or is corrected, a page of the menu
 when its title changed, a listing page that would appear or disappear, a template
 reading ``record_links`` otherwise than by key.
@@ -59,6 +64,7 @@ __all__ = ["EDITABLE", "front_matter_rebuild"]
 
 EDITABLE = frozenset({
     "title", "summary", "doc_no", "written", "tags", "category", "approval", "changes", "allow_personal",
+    "date",  # while the record is published before and after (:func:`_record_again`)
     # a notice's: shown on its page (and in its data file), checked and enriched with the record alone
     "contact", "people", "amounts", "total", "election", "objections",
 })
@@ -171,10 +177,10 @@ def _record_again(site: Site, options: BuildOptions, old: Record, source: Source
         return None
     if any(getattr(old.fields, name) != getattr(record.fields, name) for name in type(old.fields).model_fields if name not in EDITABLE):
         return None
-    if (record.kind, record.slug, record.date, record.publish_at, record.index_no) != (
-        old.kind, old.slug, old.date, old.publish_at, old.index_no
-    ):
+    if (record.kind, record.slug, record.index_no) != (old.kind, old.slug, old.index_no):
         return None
+    if record.publish_at != old.publish_at and max(record.publish_at, old.publish_at) > min(site.options.now, options.now):
+        return None  # it is published, or no longer, at another time: the schedule and what is shown change
     record = dataclasses.replace(record, url=old.url, attachments=old.attachments)
     kind = KINDS[record.kind]
     check_common(record, scratch, problems)

@@ -114,9 +114,9 @@ def test_a_store_serves_a_limited_number_of_edits(builds: Builds, sample_root: P
     builds.assert_same_as_full_build()
 
 
-def test_anything_but_a_body_or_a_title_is_a_full_build(builds: Builds, sample_root: Path) -> None:
+def test_anything_but_a_body_or_what_a_record_says_of_itself_is_a_full_build(builds: Builds, sample_root: Path) -> None:
     path = sample_root / SAMPLE_NOTICE
-    path.write_text(path.read_text(encoding="utf-8").replace("\ndate: 2020-06-11", "\ndate: 2020-06-10", 1), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("\ndate: 2020-06-11", "\ndate: 2020-06-16", 1), encoding="utf-8")  # not shown yet
     builds()
     assert builds.full == 2
     add_to_body(sample_root, SAMPLE_NOTICE, ANCHOR)  # and the store of that full build serves the next edit
@@ -381,7 +381,7 @@ def test_a_build_failing_after_its_render_leaves_no_store_to_trust(
     add_to_body(sample_root, "content/plans/2020-dangjian-gongzuo-yaodian.md", "\n\n")  # a first edit, applied quickly
     builds()
     path = sample_root / SAMPLE_NOTICE
-    path.write_text(path.read_text(encoding="utf-8").replace("\ndate: 2020-06-11", "\ndate: 2020-06-10", 1), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("\ndate: 2020-06-11", "\ndate: 2020-06-16", 1), encoding="utf-8")  # not shown yet
     with pytest.MonkeyPatch.context() as patch, pytest.raises(OSError):
         patch.setattr(pipeline, "write_site", refuse)
         builds()  # a full build: writing the site fails
@@ -389,7 +389,7 @@ def test_a_build_failing_after_its_render_leaves_no_store_to_trust(
     head, _ = quickstore._paths(builds.options)
     reusable = head.exists()
     assert reusable == (not kept and not search_mod.search_enabled())  # untouched: it describes the output as it is
-    path.write_text(path.read_text(encoding="utf-8").replace("\ndate: 2020-06-10", "\ndate: 2020-06-11", 1), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("\ndate: 2020-06-16", "\ndate: 2020-06-11", 1), encoding="utf-8")
     add_to_body(sample_root, SAMPLE_NOTICE, ANCHOR)
     builds()  # only a body differs from the last good build
     assert builds.full == (2 if reusable else 3)

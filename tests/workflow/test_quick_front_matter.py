@@ -65,11 +65,15 @@ FRONT_EDITS = [  # (source, a line of its front matter, the line now, text the r
     ("content/notices/2019-dangjian-jingfei-gongkai/index.md", r"^title: (.*)$", r"title: \1（含附件）", "（含附件）"),
     (SAMPLE_NOTICE, r"^    education: 大专$", "    education: 大学本科（在读）", "大学本科（在读）"),  # a person of the notice
     (SAMPLE_NOTICE, r"^contact: .*$", "contact: town-discipline-office", ""),
+    (SAMPLE_NOTICE, r"^date: .*$", "date: 2020-06-10", "2020年6月10日"),  # earlier in the lists
+    (PLAN, r"^date: .*$", "date: 2020-06-14T09:30", "2020年6月14日"),  # now the newest record
+    (PLAN, r"^date: .*$", "date: 2020-03-02", "2020年3月2日"),
 ]
 
 
 @pytest.mark.parametrize(("rel", "pattern", "replacement", "shown"), FRONT_EDITS,
-                         ids=["notice-title", "plan-title", "summary", "doc-no", "category", "tags", "closer-title", "folder-title", "people", "contact"])
+                         ids=["notice-title", "plan-title", "summary", "doc-no", "category", "tags", "closer-title", "folder-title", "people", "contact",
+                              "notice-date", "plan-date-newest", "plan-date"])
 def test_a_front_matter_edit_is_quick_and_equals_a_full_build(
     sample_root: Path, rebuilder: Rebuilder, counter: Counter, rel: str, pattern: str, replacement: str, shown: str,
 ) -> None:
@@ -140,7 +144,7 @@ def test_successive_front_matter_edits_and_a_revert(sample_root: Path, rebuilder
 @pytest.mark.parametrize(
     ("rel", "pattern", "replacement"),
     [
-        (SAMPLE_NOTICE, r"^date: .*$", "date: 2020-06-12"),  # when it is shown, and its period
+        (SAMPLE_NOTICE, r"^date: .*$", "date: 2020-06-16"),  # published after the build time: not shown yet
         (SAMPLE_NOTICE, r"^scope: .*$", "scope: party"),  # whether it is shown
         (PLAN, r"^index_no: .*$", "index_no: QXZ-2020-0999"),
         ("content/pages/about.md", r"^title: (.*)$", r"title: \1（修订）"),  # the menu shows it on every page
@@ -148,7 +152,7 @@ def test_successive_front_matter_edits_and_a_revert(sample_root: Path, rebuilder
         ("content/notices/2020-04-dangfei-shoujiao-q1-gengzheng.md", r"^title: (.*)$", r"title: \1（修订）"),  # corrects another
         ("content/notices/2020-04-dangfei-shoujiao-q1.md", r"^title: (.*)$", r"title: \1（修订）"),  # corrected by another
     ],
-    ids=["date", "scope", "index-no", "menu-page-title", "rating", "correction", "corrected"],
+    ids=["date-after-now", "scope", "index-no", "menu-page-title", "rating", "correction", "corrected"],
 )
 def test_other_front_matter_edits_are_full_builds(
     sample_root: Path, rebuilder: Rebuilder, counter: Counter, rel: str, pattern: str, replacement: str,
@@ -158,6 +162,18 @@ def test_other_front_matter_edits_are_full_builds(
     assert result.ok, result.problems_text
     assert counter.full == 2
     assert_same_as_full_build(rebuilder)
+
+
+def test_a_date_the_checks_refuse_goes_to_the_full_build(sample_root: Path, rebuilder: Rebuilder, counter: Counter) -> None:
+    """Into last year: the index number's year no longer matches, and the plan was
+    written and approved after it. The full build reports it, and writes nothing."""
+    before = on_disk(rebuilder.options.output)
+    edit(sample_root, PLAN, r"^date: .*$", "date: 2019-12-30")
+    result = rebuilder.rebuild([PLAN])
+    assert not result.ok
+    assert counter.full == 2
+    assert any("index_no" in line and "2019" in line for line in result.problems)
+    assert on_disk(rebuilder.options.output) == before
 
 
 def test_personal_data_in_a_title_is_refused_by_the_full_build(sample_root: Path, rebuilder: Rebuilder, counter: Counter) -> None:
@@ -189,6 +205,8 @@ def test_internal_edition(sample_root: Path, counter: Counter) -> None:
     assert rebuilder.rebuild([rel]).ok
     edit(sample_root, CLOSER, r"^title: (.*)$", r"title: \1（修订）")  # the compliance table links to it
     assert rebuilder.rebuild([CLOSER]).ok
+    edit(sample_root, rel, r"^date: .*$", "date: 2020-06-12")  # released later: the compliance report judges it again
+    assert rebuilder.rebuild([rel]).ok
     assert counter.full == 1
     assert_same_as_full_build(rebuilder)
 
@@ -257,6 +275,18 @@ def test_a_new_title_kept_in_the_journal_reaches_a_later_edit(builds: Builds, sa
     builds.assert_same_as_full_build()
 
 
+def test_a_date_edit_from_the_command_line_patches_the_output(builds: Builds, sample_root: Path) -> None:
+    edit(sample_root, SAMPLE_NOTICE, r"^date: .*$", "date: 2020-06-10")
+    builds()
+    assert builds.full == 1
+    assert "2020年6月10日" in (builds.out / SAMPLE_NOTICE_PAGE).read_text(encoding="utf-8")
+    builds.assert_same_as_full_build()
+    edit(sample_root, SAMPLE_NOTICE, r"^date: .*$", "date: 2020-06-16")  # after the build time: not shown yet
+    builds()
+    assert builds.full == 2
+    builds.assert_same_as_full_build()
+
+
 def test_a_record_moving_to_another_list_is_a_full_build_from_the_command_line(builds: Builds, sample_root: Path) -> None:
     """Which pages hold which record is part of the store's head: a new category moves
     the record to another catalog page, so the command line builds fully (the preview
@@ -303,6 +333,7 @@ def test_front_matter_edits_on_another_site_equal_a_full_build(tmp_path: Path, m
         (r"^(date: .*)$", "\\1\nwritten: 2018-01-02"),
         (r"^tags:$", "tags:\n- 修订"),
         (r"^title: (.*)$", r"title: 关于\1的补充说明"),
+        (r"^date: (\d{4})-(\d\d)-\d\d$", r"date: \1-\2-28"),  # quick while it stays published and passes the checks
     ]
     quick = 0
     for pattern, replacement in changes:
@@ -314,4 +345,4 @@ def test_front_matter_edits_on_another_site_equal_a_full_build(tmp_path: Path, m
         assert result.ok, result.problems_text
         quick += counter.full == full
         assert_same_as_full_build(rebuilder)
-    assert quick >= 3  # most are quick: the corpus's records hold no warnings
+    assert quick >= 4  # most are quick: the corpus's records hold no warnings

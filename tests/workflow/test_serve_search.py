@@ -170,3 +170,17 @@ def test_a_summary_edit_leaves_the_preview_search_as_it_was(sample_root: Path, r
     rebuilder.follow_search()
     assert bundle.seen(out) == before
     _as_a_full_build_finds(rebuilder)
+
+
+def test_a_date_edit_is_indexed_as_a_full_build_indexes_it(
+    sample_root: Path, rebuilder: Rebuilder, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A new date (the record stays published) is a quick rebuild; the page's date, in its
+    text and meta, follows in the preview's search."""
+    counter = Counter(monkeypatch)
+    path = sample_root / SAMPLE_NOTICE
+    path.write_text(path.read_text(encoding="utf-8").replace("\ndate: 2020-06-11", "\ndate: 2020-06-10", 1), encoding="utf-8")
+    assert rebuilder.rebuild([SAMPLE_NOTICE]).ok
+    assert counter.full == 0
+    assert rebuilder.follow_search()
+    _as_a_full_build_finds(rebuilder)
