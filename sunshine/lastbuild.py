@@ -391,7 +391,7 @@ def _build_or_reuse(options: BuildOptions) -> tuple[BuildSummary, Path]:
             return kept, options.output.resolve()
         quick = _quick(options, inputs, doc, intact, read[0] if read else None) if doc is not None else None
         if quick is not None:
-            log.debug("only record bodies changed: output patched")
+            log.debug("only records changed, in what a quick rebuild follows: output patched")
             return quick, options.output.resolve()
     finally:
         stop_search_service()
