@@ -3,7 +3,9 @@
 Each function returns :class:`PageSpec` values (path, template, context); the
 render stage turns them into HTML. "Current" lists (home, kind lists) leave out
 withdrawn records; the catalog, organisation pages and archive keep them, marked.
-Records published in error (``gone``) appear in no listing.
+Records published in error (``gone``) appear in no listing. Kind lists have ``per_page``
+items a page; the catalog, a year's archive and an organisation's records, which hold
+every record, ``long_per_page`` (so a phone never loads thousands of rows at once).
 """
 
 from __future__ import annotations
@@ -109,7 +111,9 @@ def _catalog(site: Site, listed: list[RecordView]) -> Iterator[PageSpec]:
     years = sorted({v.year for v in listed}, reverse=True)
     common = {"categories": cfg.categories, "counts": counts, "years": years, "orgs": cfg.orgs}
     size = cfg.site.long_per_page
-    yield from _paginate(site, "catalog/", "lists/catalog.html", listed, size, **common, title="公开目录", current="", facets=_facets(listed, size, ""))
+    yield from _paginate(
+        site, "catalog/", "lists/catalog.html", listed, size, **common, title="公开目录", current="", facets=_facets(listed, size, ""),
+    )
     for category in cfg.categories:
         items = by_category[category.id]
         yield from _paginate(
