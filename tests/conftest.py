@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
@@ -95,6 +97,23 @@ def make_site(tmp_path: Path, files: dict[str, str | bytes] | None = None, confi
             target.write_bytes(content)
         else:
             target.write_text(content, encoding="utf-8")
+    return root
+
+
+def generated_site(out: Path, n: int, seed: int, long_per_page: int | None = None) -> Path:
+    """The benchmark's corpus (``bench/corpus.py``) of ``n`` records written into ``out``;
+    its site root. ``long_per_page``: set in its config.yaml (rows a page of the long lists)."""
+    made = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "corpus.py"), "--n", str(n), "--seed", str(seed), "--out", str(out), "--no-peers"],
+        capture_output=True, text=True, check=False,
+    )
+    assert made.returncode == 0, made.stderr
+    root = out / "sunshine"
+    if long_per_page is not None:
+        config = root / "config.yaml"
+        text = config.read_text(encoding="utf-8")
+        assert "\n  per_page: 20\n" in text
+        config.write_text(text.replace("\n  per_page: 20\n", f"\n  per_page: 20\n  long_per_page: {long_per_page}\n", 1), encoding="utf-8")
     return root
 
 

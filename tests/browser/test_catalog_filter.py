@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from conftest import generated_site
 from playwright.sync_api import expect
 
 from .conftest import NOW, ROOT, Served, serve, watch
@@ -53,14 +54,7 @@ def test_without_javascript_the_table_is_whole(site: Served, new_page: Callable[
 def big_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """The benchmark's corpus (300 records) with 20 rows a page: a catalog, and each category, of several pages."""
     work = tmp_path_factory.mktemp("big")
-    made = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "corpus.py"), "--n", "300", "--seed", "7", "--out", str(work), "--no-peers"],
-        capture_output=True, text=True, check=False,
-    )
-    assert made.returncode == 0, made.stderr
-    root = work / "sunshine"
-    config = root / "config.yaml"
-    config.write_text(config.read_text(encoding="utf-8").replace("  per_page: 20\n", "  per_page: 20\n  long_per_page: 20\n"), encoding="utf-8")
+    root = generated_site(work, 300, 7, long_per_page=20)
     out = work / "out"
     built = subprocess.run(
         [sys.executable, str(ROOT / "build.py"), "--root", str(root), "--now", NOW, "--out", str(out), "--no-history"],

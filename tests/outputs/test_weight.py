@@ -6,12 +6,10 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import build_in_memory
+from conftest import build_in_memory, generated_site
 
 REPO = Path(__file__).resolve().parents[2]
 ROOT_PAGES = ["index.html", "notices/2020-06-fazhan-duixiang-gongshi/index.html", "ratings/2020-q1/index.html"]
@@ -41,15 +39,7 @@ def test_own_javascript_is_small(files: dict[str, bytes]) -> None:
 @pytest.fixture(scope="module")
 def large(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, bytes]]:
     """The benchmark's corpus at 1,500 records, with 20 rows a page (``long_per_page``)."""
-    out = tmp_path_factory.mktemp("large")
-    made = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "corpus.py"), "--n", "1500", "--seed", "11", "--out", str(out), "--no-peers"],
-        capture_output=True, text=True, check=False,
-    )
-    assert made.returncode == 0, made.stderr
-    root = out / "sunshine"
-    config = root / "config.yaml"
-    config.write_text(config.read_text(encoding="utf-8").replace("  per_page: 20\n", "  per_page: 20\n  long_per_page: 20\n"), encoding="utf-8")
+    root = generated_site(tmp_path_factory.mktemp("large"), 1500, 11, long_per_page=20)
     return root, build_in_memory(root, now="2020-06-15T10:00:00+08:00")
 
 

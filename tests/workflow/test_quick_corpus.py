@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import generated_site
 
 from sunshine.problems import BuildFailed
 from sunshine.site import BuildOptions
@@ -61,13 +60,7 @@ def _body_of(source: str) -> tuple[str, str]:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("corpus")
-    done = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "corpus.py"), "--n", "120", "--seed", str(SEED), "--out", str(out), "--no-peers"],
-        capture_output=True, text=True, check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return out / "sunshine"
+    return generated_site(tmp_path_factory.mktemp("corpus"), 120, SEED)
 
 
 @pytest.fixture

@@ -13,11 +13,10 @@ from __future__ import annotations
 import json
 import random
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import generated_site
 
 from sunshine.pipeline import build_in_memory
 from sunshine.serve import Rebuilder
@@ -316,12 +315,7 @@ def test_a_title_edit_is_found_by_the_search_after_a_quick_rebuild(
 
 def test_front_matter_edits_on_another_site_equal_a_full_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SUNSHINE_NO_SEARCH", "1")
-    done = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "corpus.py"), "--n", "120", "--seed", "20201208", "--out", str(tmp_path), "--no-peers"],
-        capture_output=True, text=True, check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    root = tmp_path / "sunshine"
+    root = generated_site(tmp_path, 120, 20201208)
     counter = Counter(monkeypatch)
     rebuilder = Rebuilder(BuildOptions(root=root, now=NOW, history=False))
     assert rebuilder.rebuild().ok
