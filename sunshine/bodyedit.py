@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Iterable, MutableMapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -62,7 +62,7 @@ __all__ = ["Snapshot", "pages_again", "properties", "quick_rebuild", "records_in
 
 _PLAIN = (str, bytes, int, float, bool, type(None), dt.date, dt.datetime, dt.timedelta)  # hold no view
 _PLAIN_TYPES = frozenset(_PLAIN)
-Also = Callable[[dict[str, bytes], list[Record]], dict[str, bytes | None]]
+Also = Callable[[dict[str, bytes | None], list[Record]], dict[str, bytes | None]]
 
 
 @dataclass
@@ -254,19 +254,18 @@ def quick_rebuild(
 
 
 def write_out(
-    snap: Snapshot, site: Site, written: dict[str, bytes], edited: list[Record], also: Also | None,
-    titles: dict[str, tuple[str, str]] | None = None,
+    snap: Snapshot, site: Site, written: Mapping[str, bytes | None], edited: list[Record], also: Also | None,
+    titles: dict[str, tuple[str, str]] | None = None, restated: bool = False,
 ) -> list[str]:
-    """Write the files of ``written`` whose bytes changed, and those ``also`` adds for the
-    ``edited`` records, into the output and the snapshot; the paths written or removed
-    (``titles``: see :func:`sunshine.write.patch_site`)."""
+    """Write the files of ``written`` whose bytes changed (None: remove it), and those
+    ``also`` adds for the ``edited`` records, into the output and the snapshot; the paths
+    written or removed (``titles``, ``restated``: see :func:`sunshine.write.patch_site`)."""
     assert snap.sums is not None
     written = {path: content for path, content in written.items() if snap.files.get(path) != content}
     following = also(written, edited) if also is not None else {}
     if written or following:
-        patch_site(site, {**written, **following}, snap.sums, titles)
-    snap.files.update(written)
-    for path, content in following.items():
+        patch_site(site, {**written, **following}, snap.sums, titles, restated)
+    for path, content in {**written, **following}.items():
         if content is None:
             snap.files.pop(path, None)
         else:

@@ -22,14 +22,19 @@ changed file is a record whose new front matter differs from the old only in
 
 The preview server keeps its snapshot in memory; the command line reads it from its
 store (:mod:`sunshine.quickstore`), whose head says which pages hold which record, so
-there an edit that changes that (a new category) is a full build.
+there an edit that changes that (a new category, a date that moves the record to
+another page of a list, a record withdrawn) is a full build.
 
 A new date moves the record in the lists, the feeds and the archive (all made again
 and compared, as above), and in the catalog's compliance judgements, which the lists
 show; it is patched in only while the record is published both before and after it.
+A record withdrawn or put back (``status``) leaves or rejoins the current lists, loses or
+regains its calendar, and changes the manifest's record list (made again); it is
+patched in unless it closes a rating's follow-up, is a page of the menu, or changes the
+moment the output next changes by itself (:func:`_status_follows`).
 
 Anything else is a full build: another field (a date that publishes the record later or
-earlier than the build, the scope, the status, an attachment, a number, a notice's type
+earlier than the build, the scope, ``gone``, an attachment, a number, a notice's type
 and period, a plan's tasks: they decide whether, where and until when a record is
 shown, and others' ranks or links), a rating (ranks and follow-ups read
 other ratings), a record that corrects another or is corrected, a page of the menu
@@ -41,6 +46,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,7 +58,7 @@ from .bodyedit import Also, Snapshot, pages_again, properties, records_in, rende
 from .guard import guard_record
 from .kinds import KINDS
 from .kinds.common import check_common
-from .outputs import calendar, data, feeds
+from .outputs import calendar, data, feeds, schedule
 from .problems import Problems
 from .route import output_path
 from .site import BuildOptions, Record, Site, Source
@@ -65,6 +71,7 @@ __all__ = ["EDITABLE", "front_matter_rebuild"]
 EDITABLE = frozenset({
     "title", "summary", "doc_no", "written", "tags", "category", "approval", "changes", "allow_personal",
     "date",  # while the record is published before and after (:func:`_record_again`)
+    "status", "withdrawn_reason", "withdrawn_on",  # withdrawn or put back, when nothing else follows (:func:`_status_follows`)
     # a notice's: shown on its page (and in its data file), checked and enriched with the record alone
     "contact", "people", "amounts", "total", "election", "objections",
 })
@@ -90,6 +97,8 @@ def front_matter_rebuild(
             return None
         records[record.key] = edited[record.key] = record
     after = _with_records(site, records)
+    if not _status_follows(snap, site, after, {k for k, r in edited.items() if r.status != site.records[k].status}):
+        return None
     published = set(site.published)
     links = dict(state.links)
     record_links = dict(state.common[_LINKS])
@@ -133,11 +142,15 @@ def front_matter_rebuild(
     if options.edition == "internal":
         made.update(data.internal_exports(after))
     now = {path: snap.files.get(path) for path in made}  # read once (from disk, from the command line)
-    if any(content is None for content in now.values()):
-        return None  # a file of its own appears (a calendar, an export): not looked into here
-    written.update((path, content) for path, content in made.items() if now[path] != content)
+    own = _own_calendars(views.values())  # a notice put back has one again
+    if any(content is None and path not in own for path, content in now.items()):
+        return None  # another file appears (a rating's export): not looked into here
+    out: dict[str, bytes | None] = {**written}
+    out.update((path, content) for path, content in made.items() if now[path] != content)
+    out.update(dict.fromkeys(_own_calendars(state.views[key] for key in views) - own))  # a notice withdrawn has none
     titles = {r.index_no: (site.records[k].title, r.title) for k, r in edited.items() if k in views and r.title != site.records[k].title}
-    done = write_out(snap, after, written, [edited[key] for key in views], also, titles)
+    restated = any(edited[key].status != site.records[key].status for key in views)
+    done = write_out(snap, after, out, [edited[key] for key in views], also, titles, restated)
     # Commit: the snapshot now stands for the files on disk.
     _follow_uses(snap, pages, uses)
     snap.relinked.update((key, record_links[key]) for key in relinked)
@@ -181,6 +194,8 @@ def _record_again(site: Site, options: BuildOptions, old: Record, source: Source
         return None
     if record.publish_at != old.publish_at and max(record.publish_at, old.publish_at) > min(site.options.now, options.now):
         return None  # it is published, or no longer, at another time: the schedule and what is shown change
+    if record.status != old.status and not _may_withdraw(old, record):
+        return None
     record = dataclasses.replace(record, url=old.url, attachments=old.attachments)
     kind = KINDS[record.kind]
     check_common(record, scratch, problems)
@@ -191,6 +206,31 @@ def _record_again(site: Site, options: BuildOptions, old: Record, source: Source
         return None
     record.derived = kind.enrich(record, scratch)
     return record
+
+
+def _own_calendars(views: Iterable[RecordView]) -> set[str]:
+    return {path for path in map(calendar.own_calendar, views) if path is not None}
+
+
+def _may_withdraw(old: Record, new: Record) -> bool:
+    """Whether a change of status may be patched in: a record withdrawn or put back, but
+    never one published in error (``gone``: its pages are replaced), nor one that closes a
+    rating's follow-up (only an active record does: the rating's pages would change)."""
+    if {old.status, new.status} - {"active", "withdrawn"}:
+        return False
+    return not any(r.fields.closes or any(t.closes for t in getattr(r.fields, "tasks", ())) for r in (old, new))
+
+
+def _status_follows(snap: Snapshot, before: Site, after: Site, keys: set[str]) -> bool:
+    """Whether nothing but what the quick path makes again follows from the change of
+    status of the records ``keys``: none is in the shared context (the menu shows only
+    active pages), and the moment the output next changes by itself is the same (a
+    withdrawn notice's period ends nothing)."""
+    if not keys:
+        return True
+    if keys & snap.shared:
+        return False
+    return schedule.next_change_uncached(before) == schedule.next_change_uncached(after)
 
 
 def _view_again(snap: Snapshot, site: Site, record: Record, old: RecordView, links: dict[str, LinkView]) -> RecordView | None:

@@ -380,12 +380,13 @@ def rebuild(
         return None
 
 
-def _search_files(snap: Snapshot, written: dict[str, bytes], edited: list[Record]) -> dict[str, bytes | None]:
+def _search_files(snap: Snapshot, written: dict[str, bytes | None], edited: list[Record]) -> dict[str, bytes | None]:
     """The search index's files that change with the pages ``written`` (:func:`index_changes`),
     the ``edited`` records as they are now (their front matter may have changed)."""
     assert snap.sums is not None
     now = cast(dict[str, Record], ChainMap({record.key: record for record in edited}, snap.site.records))
-    return index_changes(dataclasses.replace(snap.site, records=now), snap.files, snap.search, snap.sums, written, edited)
+    pages = {path: content for path, content in written.items() if content is not None}  # not a removed calendar
+    return index_changes(dataclasses.replace(snap.site, records=now), snap.files, snap.search, snap.sums, pages, edited)
 
 
 def commit(snap: Snapshot) -> str | None:

@@ -140,7 +140,7 @@ def _sha256(files: Mapping[str, bytes], path: str) -> str:
 
 def patch_site(
     site: Site, changed: Mapping[str, bytes | None], sums: MutableMapping[str, str],
-    titles: Mapping[str, tuple[str, str]] | None = None,
+    titles: Mapping[str, tuple[str, str]] | None = None, restated: bool = False,
 ) -> Path:
     """Replace, add or remove (None) a few files of the current output in place (quick rebuilds).
 
@@ -149,7 +149,8 @@ def patch_site(
     one, and a file hard-linked into the spare folder is never written through.
     ``sums``: the SHA-256 of every output file (:mod:`sunshine.manifestsums`), updated
     here; the new listing is made before any file is touched. ``titles``: by index number,
-    the old and new title of records whose title changed (the manifest lists them).
+    the old and new title of records whose title changed (the manifest lists them);
+    ``restated``: a record's status changed, so the manifest's record list is made again.
     """
     out = site.options.output.resolve()
     digests: dict[str, tuple[str | None, str]] = {}
@@ -160,7 +161,10 @@ def patch_site(
             digests[rel] = (sums.get(rel), hashlib.sha256(content).hexdigest())
             sums[rel] = digests[rel][1]
     same_files = all(content is not None and digests[rel][0] is not None for rel, content in changed.items())
-    listing = (_patched_listing(out, digests, titles or {}) if same_files else None if titles else _relisted(out, sums)) or manifest(site, {}, sums)
+    if restated:
+        listing = manifest(site, {}, sums)
+    else:
+        listing = (_patched_listing(out, digests, titles or {}) if same_files else None if titles else _relisted(out, sums)) or manifest(site, {}, sums)
     for rel, content in changed.items():
         if content is None:
             (out / rel).unlink(missing_ok=True)

@@ -8,7 +8,7 @@ from collections.abc import Collection
 from ..site import Site
 from ..views import RecordView
 
-__all__ = ["notice_calendars"]
+__all__ = ["FILE", "notice_calendars", "own_calendar"]
 
 
 def _escape(text: str) -> str:
@@ -56,15 +56,23 @@ def _calendar(name: str, events: list[str]) -> bytes:
     return ("\r\n".join([*map(_fold, head), *events, "END:VCALENDAR"]) + "\r\n").encode("utf-8")
 
 
+FILE = "notice.ics"  # in the folder of each active notice
+
+
+def own_calendar(view: RecordView) -> str | None:
+    """The path of the record's own calendar, if it has one (an active notice)."""
+    return f"{view.path}{FILE}" if view.kind == "notice" and view.status == "active" else None
+
+
 def notice_calendars(site: Site, views: list[RecordView], only: Collection[str] | None = None) -> dict[str, bytes]:
     """``notices/SLUG/notice.ics`` for each notice (only those keyed in ``only``, when
     given: the preview's quick rebuilds) and ``notices/open.ics`` for open ones."""
-    notices = sorted((v for v in views if v.kind == "notice" and v.status == "active"), key=lambda v: v.index_no)
+    notices = sorted((v for v in views if own_calendar(v) is not None), key=lambda v: v.index_no)
     events = {
         v.key: "\r\n".join(map(_fold, _event(site, v)))
         for v in notices if only is None or v.key in only or v.derived.status != "closed"
     }
-    files = {f"{v.path}notice.ics": _calendar(v.title, [events[v.key]]) for v in notices if only is None or v.key in only}
+    files = {f"{v.path}{FILE}": _calendar(v.title, [events[v.key]]) for v in notices if only is None or v.key in only}
     current = [events[v.key] for v in notices if v.derived.status != "closed"]
     files["notices/open.ics"] = _calendar(f"正在公示 - {site.cfg.site.title}", current)
     return files

@@ -12,7 +12,7 @@ import datetime as dt
 
 from ..site import Site
 
-__all__ = ["next_change", "next_change_text"]
+__all__ = ["next_change", "next_change_text", "next_change_uncached"]
 
 
 def next_change(site: Site) -> dt.datetime | None:
@@ -26,6 +26,12 @@ def next_change(site: Site) -> dt.datetime | None:
         site.memo[key] = _next_change(site)
     moment: dt.datetime | None = site.memo[key]
     return moment
+
+
+def next_change_uncached(site: Site) -> dt.datetime | None:
+    """:func:`next_change` worked out again (the records of ``site`` may differ from those
+    of the build whose memo it shares: a quick rebuild's edited site)."""
+    return _next_change(site)
 
 
 def _next_change(site: Site) -> dt.datetime | None:

@@ -53,6 +53,8 @@ def assert_manifest_lists_the_records(rebuilder: Rebuilder) -> None:
     ]
 
 
+WITHDRAWN = "scope: public\nstatus: withdrawn\nwithdrawn_reason: 因材料需补充，本公示撤回，补充后重新公示。\nwithdrawn_on: 2020-06-14"
+
 FRONT_EDITS = [  # (source, a line of its front matter, the line now, text the record's page shows)
     (SAMPLE_NOTICE, r"^title: (.*)$", r"title: \1（修订）", "（修订）"),
     (PLAN, r"^title: (.*)$", r"title: \1（第二稿）", "（第二稿）"),
@@ -67,12 +69,14 @@ FRONT_EDITS = [  # (source, a line of its front matter, the line now, text the r
     (SAMPLE_NOTICE, r"^date: .*$", "date: 2020-06-10", "2020年6月10日"),  # earlier in the lists
     (PLAN, r"^date: .*$", "date: 2020-06-14T09:30", "2020年6月14日"),  # now the newest record
     (PLAN, r"^date: .*$", "date: 2020-03-02", "2020年3月2日"),
+    (SAMPLE_NOTICE, r"^scope: public$", WITHDRAWN, "因材料需补充"),  # off the current lists, marked in the catalog
+    ("content/notices/2020-03-chunji-dangyuan-lunxun.md", r"^status: withdrawn$", "status: active", ""),  # put back
 ]
 
 
 @pytest.mark.parametrize(("rel", "pattern", "replacement", "shown"), FRONT_EDITS,
                          ids=["notice-title", "plan-title", "summary", "doc-no", "category", "tags", "closer-title", "folder-title", "people", "contact",
-                              "notice-date", "plan-date-newest", "plan-date"])
+                              "notice-date", "plan-date-newest", "plan-date", "withdrawn", "put-back"])
 def test_a_front_matter_edit_is_quick_and_equals_a_full_build(
     sample_root: Path, rebuilder: Rebuilder, counter: Counter, rel: str, pattern: str, replacement: str, shown: str,
 ) -> None:
@@ -150,8 +154,13 @@ def test_successive_front_matter_edits_and_a_revert(sample_root: Path, rebuilder
         ("content/ratings/2020-q1.yaml", r"^title: (.*)$", r"title: \1（修订）"),  # ranks reach other ratings
         ("content/notices/2020-04-dangfei-shoujiao-q1-gengzheng.md", r"^title: (.*)$", r"title: \1（修订）"),  # corrects another
         ("content/notices/2020-04-dangfei-shoujiao-q1.md", r"^title: (.*)$", r"title: \1（修订）"),  # corrected by another
+        ("content/notices/2020-06-yubei-dangyuan-zhuanzheng-gongshi.md", r"^scope: public$", WITHDRAWN),  # its start was the next change
+        (CLOSER, r"^scope: public$", WITHDRAWN),  # no longer closes the rating's follow-up
+        ("content/pages/about.md", r"^scope: public$", WITHDRAWN),  # the menu shows active pages only
+        (SAMPLE_NOTICE, r"^scope: public$", WITHDRAWN.replace("withdrawn", "gone", 1)),  # published in error: its pages go
     ],
-    ids=["date-after-now", "scope", "index-no", "menu-page-title", "rating", "correction", "corrected"],
+    ids=["date-after-now", "scope", "index-no", "menu-page-title", "rating", "correction", "corrected",
+         "withdraw-next-change", "withdraw-closer", "withdraw-menu-page", "gone"],
 )
 def test_other_front_matter_edits_are_full_builds(
     sample_root: Path, rebuilder: Rebuilder, counter: Counter, rel: str, pattern: str, replacement: str,
@@ -283,6 +292,16 @@ def test_a_date_edit_from_the_command_line_patches_the_output(builds: Builds, sa
     edit(sample_root, SAMPLE_NOTICE, r"^date: .*$", "date: 2020-06-16")  # after the build time: not shown yet
     builds()
     assert builds.full == 2
+    builds.assert_same_as_full_build()
+
+
+def test_withdrawing_a_notice_from_the_command_line_is_a_full_build(builds: Builds, sample_root: Path) -> None:
+    """It leaves the current lists (home, notices), so the pages holding it change, which
+    the store's head records: a full build, as for a new category."""
+    edit(sample_root, SAMPLE_NOTICE, r"^scope: public$", WITHDRAWN)
+    builds()
+    assert builds.full == 2
+    assert not (builds.out / "notices/2020-06-fazhan-duixiang-gongshi/notice.ics").exists()
     builds.assert_same_as_full_build()
 
 

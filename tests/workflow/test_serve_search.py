@@ -184,3 +184,16 @@ def test_a_date_edit_is_indexed_as_a_full_build_indexes_it(
     assert counter.full == 0
     assert rebuilder.follow_search()
     _as_a_full_build_finds(rebuilder)
+
+
+def test_a_withdrawn_notice_is_indexed_as_a_full_build_indexes_it(
+    sample_root: Path, rebuilder: Rebuilder, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    counter = Counter(monkeypatch)
+    path = sample_root / SAMPLE_NOTICE
+    withdrawn = "\nscope: public\nstatus: withdrawn\nwithdrawn_reason: 因材料需补充，本公示撤回。\nwithdrawn_on: 2020-06-14\n"
+    path.write_text(path.read_text(encoding="utf-8").replace("\nscope: public\n", withdrawn, 1), encoding="utf-8")
+    assert rebuilder.rebuild([SAMPLE_NOTICE]).ok
+    assert counter.full == 0
+    assert rebuilder.follow_search()
+    _as_a_full_build_finds(rebuilder)
